@@ -164,19 +164,19 @@ function documentObjects(doc: Document.Parsed, chunkOffset: number, findings: Fi
   }
   if (!isPlainObject(value)) return [];
   const kind = stringField(value, 'kind');
-  const items = value['items'];
+  const items: unknown = value['items'];
   if (kind !== undefined && kind.endsWith('List') && Array.isArray(items)) {
     const itemsNode = root.get('items', true);
     const out: ManifestObject[] = [];
     if (isSeq(itemsNode)) {
       itemsNode.items.forEach((itemNode, i) => {
-        const itemValue = items[i];
-        if (isMap(itemNode) && isPlainObject(itemValue)) out.push(makeObject(itemNode as YAMLMap<unknown, unknown>, itemValue, chunkOffset, i));
+        const itemValue: unknown = items[i];
+        if (isMap(itemNode) && isPlainObject(itemValue)) out.push(makeObject(itemNode, itemValue, chunkOffset, i));
       });
     }
     return out;
   }
-  return [makeObject(root as YAMLMap<unknown, unknown>, value, chunkOffset, undefined)];
+  return [makeObject(root, value, chunkOffset, undefined)];
 }
 
 /** Parse one chunk; never throws. `reportSyntax` is false for files that are not manifests. */
@@ -231,7 +231,8 @@ export function childNode(node: unknown, segment: PathSegment): { key?: YamlNode
       if (!isPair(item)) continue;
       const key = item.key;
       const keyValue = isScalar(key) ? key.value : key;
-      if (keyValue === segment || (typeof segment === 'string' && typeof keyValue !== 'object' && String(keyValue) === segment)) {
+      const scalarKey = typeof keyValue === 'number' || typeof keyValue === 'boolean' || typeof keyValue === 'bigint';
+      if (keyValue === segment || (typeof segment === 'string' && scalarKey && String(keyValue) === segment)) {
         const out: { key?: YamlNode; value?: YamlNode } = {};
         if (key && typeof key === 'object') out.key = key as YamlNode;
         if (item.value && typeof item.value === 'object') out.value = item.value as YamlNode;
@@ -254,8 +255,7 @@ export function childNode(node: unknown, segment: PathSegment): { key?: YamlNode
 export function rangeForPath(root: YamlNode, path: readonly PathSegment[], target: 'key' | 'value', text: string): OffsetRange {
   let node: YamlNode | undefined = root;
   let keyNode: YamlNode | undefined;
-  for (let i = 0; i < path.length; i++) {
-    const segment = path[i] as PathSegment;
+  for (const segment of path) {
     const child = childNode(node, segment);
     if (!child) {
       return focus(keyNode ?? node, text);

@@ -1,0 +1,32 @@
+import * as path from 'node:path';
+import type * as vscode from 'vscode';
+import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { SETTINGS_SECTION, ServerStatusNotification, type ServerStatusParams } from '../../server/src/protocol';
+
+export interface StartedClient {
+  readonly client: LanguageClient;
+  readonly ready: Promise<ServerStatusParams>;
+}
+
+/** The language client; its id equals the settings prefix so `netpolGuardrails.trace.server` works. */
+export function createLanguageClient(context: vscode.ExtensionContext, outputChannel: vscode.LogOutputChannel): StartedClient {
+  const module = context.asAbsolutePath(path.join('dist', 'server.js'));
+  const serverOptions: ServerOptions = {
+    run: { module, transport: TransportKind.ipc },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6010'] } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [
+      { scheme: 'file', language: 'yaml' },
+      { scheme: 'untitled', language: 'yaml' },
+      { scheme: 'file', language: 'json' },
+    ],
+    synchronize: { configurationSection: SETTINGS_SECTION },
+    outputChannel,
+  };
+  const client = new LanguageClient(SETTINGS_SECTION, 'Network Policy Guardrails', serverOptions, clientOptions);
+  const ready = new Promise<ServerStatusParams>((resolve) => {
+    context.subscriptions.push(client.onNotification(ServerStatusNotification.type, resolve));
+  });
+  return { client, ready };
+}
