@@ -83,7 +83,8 @@ function check(args: string[], io: CliIO): number {
       continue;
     }
     const analysis = analyzeText(decoded.text, { maxFileSizeBytes: maxFileSize });
-    results.push(...locate(input.path, decoded.text, analysis.findings));
+    const ordered = [...analysis.findings].sort((a, b) => a.range.start - b.range.start || a.range.end - b.range.end);
+    results.push(...locate(input.path, decoded.text, ordered));
   }
   if (format === 'json') io.stdout(`${formatJson(results)}\n`);
   else if (format === 'sarif') io.stdout(`${formatSarif(results)}\n`);

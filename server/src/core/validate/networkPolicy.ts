@@ -267,7 +267,7 @@ function exampleExcept(cidr: string, isIPv4: boolean): string {
   const net = parseCIDRSloppy(cidr);
   if (!net) return '10.0.1.0/24 inside 10.0.0.0/16';
   if (isIPv4) {
-    const bits = Math.min(32, net.ones + 8);
+    const bits = Math.min(32, net.ones + 4);
     return `${Array.from(net.ip).join('.')}/${bits} inside ${cidr}`;
   }
   return `a /${Math.min(128, net.ones + 16)} inside ${cidr}`;

@@ -1,0 +1,40 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { DEFAULT_SETTINGS, SETTINGS_SECTION, normalizeSettings } from '../../server/src/settings';
+
+interface ConfigurationProperty {
+  default: unknown;
+  scope?: string;
+}
+
+const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as {
+  contributes: { configuration: { properties: Record<string, ConfigurationProperty> } };
+};
+const properties = manifest.contributes.configuration.properties;
+
+describe('settings', () => {
+  it("package.json's defaults equal DEFAULT_SETTINGS, key for key", () => {
+    for (const [key, value] of Object.entries(DEFAULT_SETTINGS)) {
+      const property = properties[`${SETTINGS_SECTION}.${key}`];
+      assert.ok(property, `package.json lacks ${SETTINGS_SECTION}.${key}`);
+      assert.deepEqual(property.default, value, `${SETTINGS_SECTION}.${key}`);
+    }
+  });
+
+  it('every contributed setting is known to the server or is client-only, and has a scope', () => {
+    const clientOnly = new Set([`${SETTINGS_SECTION}.trace.server`]);
+    for (const [key, property] of Object.entries(properties)) {
+      assert.ok(property.scope, `${key} has no scope`);
+      if (clientOnly.has(key)) continue;
+      assert.ok(key.slice(SETTINGS_SECTION.length + 1) in DEFAULT_SETTINGS, `${key} is not in DEFAULT_SETTINGS`);
+    }
+  });
+
+  it('normalizes untrusted input to defaults', () => {
+    assert.deepEqual(normalizeSettings(null), DEFAULT_SETTINGS);
+    assert.deepEqual(normalizeSettings({ enable: 'yes', maxFileSize: -1 }), DEFAULT_SETTINGS);
+    assert.deepEqual(normalizeSettings({ enable: false, maxFileSize: 1000 }), { enable: false, maxFileSize: 1000 });
+  });
+});
