@@ -88,8 +88,12 @@ export class ManifestAnalyzer {
       if (!result || result.reportSyntax !== reportSyntax) {
         const parsed = parseChunk(chunkText, 0, reportSyntax);
         const chunkFindings = [...parsed.findings];
-        for (const object of parsed.objects) chunkFindings.push(...validateObject(object, chunkText));
-        result = { parsed, findings: chunkFindings, reportSyntax };
+        const validated = parsed.objects.map((object) => {
+          const objectFindings = validateObject(object, chunkText);
+          chunkFindings.push(...objectFindings);
+          return { ...object, hasApiErrors: objectFindings.some((f) => f.severity === 'error') };
+        });
+        result = { parsed: { ...parsed, objects: validated }, findings: chunkFindings, reportSyntax };
       }
       next.set(chunkText, result);
       for (const finding of result.findings) findings.push(shiftFinding(finding, start));

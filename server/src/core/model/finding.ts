@@ -12,6 +12,8 @@ export interface OffsetRange {
 export interface RelatedInformation {
   readonly message: string;
   readonly range: OffsetRange;
+  /** the file of the related place, when it is not the finding's own */
+  readonly file?: string;
 }
 
 export interface Finding {

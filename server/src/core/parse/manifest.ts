@@ -25,6 +25,10 @@ export interface ManifestObject {
   readonly baseOffset: number;
   /** for items of a `List`: their index in `items` */
   readonly listIndex: number | undefined;
+  /** the text of the chunk the node ranges refer to */
+  readonly chunkText: string;
+  /** set by the analyzer: the API server would reject this object (guardrails skip it) */
+  readonly hasApiErrors?: boolean;
 }
 
 export interface ParsedChunk {
@@ -124,8 +128,9 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
-function makeObject(node: YAMLMap<unknown, unknown>, value: Record<string, unknown>, baseOffset: number, listIndex: number | undefined): ManifestObject {
+function makeObject(node: YAMLMap<unknown, unknown>, value: Record<string, unknown>, baseOffset: number, listIndex: number | undefined, chunkText: string): ManifestObject {
   return {
+    chunkText,
     apiVersion: stringField(value, 'apiVersion'),
     kind: stringField(value, 'kind'),
     name: metadataField(value, 'name'),
@@ -141,7 +146,7 @@ function skipFinding(message: string, range: OffsetRange): Finding {
   return { ruleId: RULES.fileSkipped.id, severity: RULES.fileSkipped.severity, message, range, related: [] };
 }
 
-function documentObjects(doc: Document.Parsed, chunkOffset: number, findings: Finding[]): ManifestObject[] {
+function documentObjects(doc: Document.Parsed, chunkOffset: number, text: string, findings: Finding[]): ManifestObject[] {
   const root = doc.contents;
   if (!isMap(root)) return [];
   let value: unknown;
@@ -171,12 +176,12 @@ function documentObjects(doc: Document.Parsed, chunkOffset: number, findings: Fi
     if (isSeq(itemsNode)) {
       itemsNode.items.forEach((itemNode, i) => {
         const itemValue: unknown = items[i];
-        if (isMap(itemNode) && isPlainObject(itemValue)) out.push(makeObject(itemNode, itemValue, chunkOffset, i));
+        if (isMap(itemNode) && isPlainObject(itemValue)) out.push(makeObject(itemNode, itemValue, chunkOffset, i, text));
       });
     }
     return out;
   }
-  return [makeObject(root, value, chunkOffset, undefined)];
+  return [makeObject(root, value, chunkOffset, undefined, text)];
 }
 
 /** Parse one chunk; never throws. `reportSyntax` is false for files that are not manifests. */
@@ -199,7 +204,7 @@ export function parseChunk(text: string, chunkOffset: number, reportSyntax: bool
           });
         }
       }
-      objects.push(...documentObjects(doc, chunkOffset, findings));
+      objects.push(...documentObjects(doc, chunkOffset, text, findings));
     }
   } catch (error) {
     // The `yaml` composer recurses per nesting level; pathological nesting exhausts the stack.

@@ -1,0 +1,32 @@
+import type { Direction } from '../inventory/model';
+import { isEmptySelector } from '../selectors/labelSelector';
+import type { GuardrailRule } from './rule';
+
+/** A namespace with workloads lacks a policy whose empty podSelector isolates every pod. */
+export const missingDefaultDeny: GuardrailRule = {
+  id: 'missing-default-deny',
+  severity: 'warning',
+  description: 'A namespace with workloads has no default-deny policy (podSelector: {}) for ingress or egress.',
+  defaultOptions: { directions: ['ingress', 'egress'] },
+  check({ inventory, options }, out) {
+    const directions = (Array.isArray(options['directions']) ? options['directions'] : ['ingress', 'egress']).filter(
+      (d): d is Direction => d === 'ingress' || d === 'egress',
+    );
+    const namespacesWithWorkloads = new Set(inventory.workloads.filter((w) => !w.hostNetwork).map((w) => w.namespace));
+    for (const namespace of namespacesWithWorkloads) {
+      const info = inventory.namespaces.get(namespace);
+      const firstWorkload = inventory.workloads.find((w) => w.namespace === namespace);
+      const source = info?.source ?? firstWorkload?.source;
+      if (!source) continue;
+      for (const direction of directions) {
+        const type = direction === 'ingress' ? 'Ingress' : 'Egress';
+        const covered = inventory.policies.some((p) => p.namespace === namespace && isEmptySelector(p.podSelector) && p.policyTypes.includes(type));
+        if (covered) continue;
+        out.report(
+          source,
+          `Namespace "${namespace}" has no default-deny ${direction} policy: add a NetworkPolicy with podSelector: {} and policyTypes: [${type}] so pods are isolated for ${direction} unless a policy allows it.`,
+        );
+      }
+    }
+  },
+};

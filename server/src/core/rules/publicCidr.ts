@@ -1,0 +1,39 @@
+import { NON_PUBLIC_CIDRS, cidrRange, formatRange, subtract, type AddressRange } from '../selectors/ipRanges';
+import { forEachRule, peerIsAllAddresses, ruleIsEffective } from './ruleShapes';
+import { policyName, policyRange, type GuardrailRule } from './rule';
+
+function ranges(cidrs: readonly unknown[]): AddressRange[] {
+  return cidrs.flatMap((c) => {
+    const r = typeof c === 'string' ? cidrRange(c) : undefined;
+    return r ? [r] : [];
+  });
+}
+
+/** An ipBlock that reaches public address space (beyond private ranges and the allowed list). */
+export const publicCidr: GuardrailRule = {
+  id: 'public-cidr',
+  severity: 'warning',
+  description: 'An ipBlock covers public address space; list the CIDRs you mean to reach in the rule options to accept them.',
+  defaultOptions: { allowedCidrs: [] },
+  check({ inventory, options }, out) {
+    const allowed = ranges(Array.isArray(options['allowedCidrs']) ? options['allowedCidrs'] : []);
+    const nonPublic = ranges(NON_PUBLIC_CIDRS);
+    for (const policy of inventory.policies) {
+      forEachRule(policy, (rule, direction, i, peersKey) => {
+        if (!ruleIsEffective(policy, direction)) return;
+        rule.peers.forEach((peer, j) => {
+          if (!peer.ipBlock || peerIsAllAddresses(peer)) return; // the whole internet is allow-all-*
+          const block = cidrRange(peer.ipBlock.cidr);
+          if (!block) return;
+          const remaining = subtract([block], [...ranges(peer.ipBlock.except), ...nonPublic, ...allowed]);
+          if (remaining.length === 0) return;
+          const shown = remaining.slice(0, 3).map(formatRange).join(', ');
+          out.report(
+            policyRange(policy, ['spec', direction, i, peersKey, j, 'ipBlock', 'cidr'], 'value'),
+            `${policyName(policy)} allows ${direction} ${direction === 'ingress' ? 'from' : 'to'} public addresses (${shown}${remaining.length > 3 ? ', ...' : ''}). If intended, add ${peer.ipBlock.cidr} to the public-cidr rule's allowedCidrs.`,
+          );
+        });
+      });
+    }
+  },
+};

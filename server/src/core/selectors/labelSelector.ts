@@ -1,0 +1,117 @@
+/**
+ * Label selector semantics exactly as Kubernetes defines them
+ * (k8s.io/apimachinery/pkg/apis/meta/v1/helpers.go LabelSelectorAsSelector and
+ * pkg/labels/selector.go Requirement.Matches):
+ * - an absent (null) selector selects nothing; an empty one ({}) selects everything;
+ * - matchLabels and every matchExpression are ANDed;
+ * - In: the key is present with one of the values; NotIn: the key is absent or its value is not
+ *   one of the values; Exists: the key is present; DoesNotExist: the key is absent;
+ * - a selector the API would reject (unknown operator, In without values) selects nothing here, as
+ *   LabelSelectorAsSelector returns an error for it.
+ */
+
+export type Labels = Readonly<Record<string, string>>;
+
+export interface SelectorRequirement {
+  readonly key: string;
+  readonly operator: string;
+  readonly values: readonly string[];
+}
+
+export interface LabelSelector {
+  readonly matchLabels: Labels;
+  readonly matchExpressions: readonly SelectorRequirement[];
+}
+
+export const EMPTY_SELECTOR: LabelSelector = { matchLabels: {}, matchExpressions: [] };
+
+/** A selector from a decoded value: undefined for absent/null (selects nothing) or wrong types. */
+export function parseLabelSelector(value: unknown): LabelSelector | undefined {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const raw = value as Record<string, unknown>;
+  const matchLabels: Record<string, string> = {};
+  const labels = raw['matchLabels'];
+  if (labels !== null && typeof labels === 'object' && !Array.isArray(labels)) {
+    for (const [k, v] of Object.entries(labels as Record<string, unknown>)) {
+      if (typeof v === 'string') matchLabels[k] = v;
+      else if (v === null) matchLabels[k] = '';
+    }
+  }
+  const matchExpressions: SelectorRequirement[] = [];
+  const expressions = raw['matchExpressions'];
+  if (Array.isArray(expressions)) {
+    for (const e of expressions) {
+      if (e === null || typeof e !== 'object' || Array.isArray(e)) continue;
+      const expr = e as Record<string, unknown>;
+      const values = Array.isArray(expr['values']) ? (expr['values'] as unknown[]).filter((v): v is string => typeof v === 'string') : [];
+      matchExpressions.push({
+        key: typeof expr['key'] === 'string' ? expr['key'] : '',
+        operator: typeof expr['operator'] === 'string' ? expr['operator'] : '',
+        values,
+      });
+    }
+  }
+  return { matchLabels, matchExpressions };
+}
+
+export function isEmptySelector(selector: LabelSelector): boolean {
+  return Object.keys(selector.matchLabels).length === 0 && selector.matchExpressions.length === 0;
+}
+
+function requirementMatches(req: SelectorRequirement, labels: Labels): boolean {
+  const has = Object.prototype.hasOwnProperty.call(labels, req.key);
+  switch (req.operator) {
+    case 'In':
+      return has && req.values.includes(labels[req.key] ?? '');
+    case 'NotIn':
+      return !has || !req.values.includes(labels[req.key] ?? '');
+    case 'Exists':
+      return has;
+    case 'DoesNotExist':
+      return !has;
+    default:
+      return false;
+  }
+}
+
+/** Whether the selector is one the API server accepts as a selector (else it matches nothing). */
+export function isUsableSelector(selector: LabelSelector): boolean {
+  return selector.matchExpressions.every((req) => {
+    if (req.operator === 'In' || req.operator === 'NotIn') return req.values.length > 0;
+    if (req.operator === 'Exists' || req.operator === 'DoesNotExist') return req.values.length === 0;
+    return false;
+  });
+}
+
+export function selectorMatches(selector: LabelSelector | undefined, labels: Labels): boolean {
+  if (!selector) return false;
+  if (!isUsableSelector(selector)) return false;
+  for (const [key, value] of Object.entries(selector.matchLabels)) {
+    if (labels[key] !== value) return false;
+  }
+  return selector.matchExpressions.every((req) => requirementMatches(req, labels));
+}
+
+/** `app=frontend, tier in (web)` — kubectl's selector syntax, for messages. */
+export function formatSelector(selector: LabelSelector): string {
+  const parts = Object.entries(selector.matchLabels).map(([k, v]) => `${k}=${v}`);
+  for (const req of selector.matchExpressions) {
+    switch (req.operator) {
+      case 'In':
+        parts.push(`${req.key} in (${req.values.join(',')})`);
+        break;
+      case 'NotIn':
+        parts.push(`${req.key} notin (${req.values.join(',')})`);
+        break;
+      case 'Exists':
+        parts.push(req.key);
+        break;
+      case 'DoesNotExist':
+        parts.push(`!${req.key}`);
+        break;
+      default:
+        parts.push(`${req.key} ${req.operator} (${req.values.join(',')})`);
+    }
+  }
+  return parts.length === 0 ? '(all)' : parts.join(', ');
+}

@@ -1,0 +1,74 @@
+import { ManifestAnalyzer, type AnalysisOptions, DEFAULT_ANALYSIS_OPTIONS, type FileAnalysis } from './analyzer';
+import { DEFAULT_CONFIG, type GuardrailConfig } from './config/config';
+import { buildInventory } from './inventory/buildInventory';
+import type { Inventory } from './inventory/model';
+import { NEVER_CANCELLED, type CancellationToken, type Finding } from './model/finding';
+import { runGuardrails } from './rules/runRules';
+
+/**
+ * The workspace: every file's own analysis (kept incrementally, one analyzer per file) plus the
+ * guardrails over the inventory of all of them. The language server and the CLI both use this,
+ * so the same files give the same findings.
+ */
+export class WorkspaceAnalysis {
+  private readonly files = new Map<string, { analyzer: ManifestAnalyzer; result: FileAnalysis; text: string }>();
+
+  constructor(
+    private config: GuardrailConfig = DEFAULT_CONFIG,
+    private options: AnalysisOptions = DEFAULT_ANALYSIS_OPTIONS,
+  ) {}
+
+  setConfig(config: GuardrailConfig, options: AnalysisOptions = this.options): void {
+    this.config = config;
+    this.options = options;
+    for (const [file, entry] of this.files) this.update(file, entry.text);
+  }
+
+  /** Adds or replaces a file's text; returns its own analysis. */
+  update(file: string, text: string, token: CancellationToken = NEVER_CANCELLED): FileAnalysis {
+    let entry = this.files.get(file);
+    const analyzer = entry?.analyzer ?? new ManifestAnalyzer();
+    const result = analyzer.analyze(text, this.options, token);
+    entry = { analyzer, result, text };
+    this.files.set(file, entry);
+    return result;
+  }
+
+  /** A file that is skipped before reading (size, binary): its one finding. */
+  setSkipped(file: string, finding: Finding): void {
+    this.files.set(file, { analyzer: new ManifestAnalyzer(), result: { findings: [finding], objects: [], analysed: false }, text: '' });
+  }
+
+  remove(file: string): void {
+    this.files.delete(file);
+  }
+
+  has(file: string): boolean {
+    return this.files.has(file);
+  }
+
+  fileNames(): string[] {
+    return [...this.files.keys()];
+  }
+
+  inventory(): Inventory {
+    return buildInventory(
+      [...this.files].map(([file, entry]) => ({ file, objects: entry.result.objects })),
+      this.config.defaultNamespace,
+    );
+  }
+
+  /** Findings of every file: its own (validation) and the guardrails placed in it. */
+  findings(token: CancellationToken = NEVER_CANCELLED): Map<string, Finding[]> {
+    const out = new Map<string, Finding[]>();
+    for (const [file, entry] of this.files) out.set(file, [...entry.result.findings]);
+    const { findings } = runGuardrails(this.inventory(), this.config, token);
+    for (const { file, finding } of findings) {
+      const list = out.get(file);
+      if (list) list.push(finding);
+      else out.set(file, [finding]);
+    }
+    for (const list of out.values()) list.sort((a, b) => a.range.start - b.range.start || a.range.end - b.range.end || a.ruleId.localeCompare(b.ruleId));
+    return out;
+  }
+}
