@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { SEVERITY_ORDER, analyzeText, decodeManifestBytes, fileTooLargeFinding, type Severity } from '../core';
+import { DEFAULT_CONFIG, SEVERITY_ORDER, WorkspaceAnalysis, decodeManifestBytes, fileTooLargeFinding, type Severity } from '../core';
 import { DEFAULT_SETTINGS } from '../settings';
 import { VERSION } from '../version';
 import { UsageError, collectInputs } from './files';
@@ -65,10 +65,11 @@ function check(args: string[], io: CliIO): number {
   }
   const paths = positionals.length > 0 ? positionals : ['.'];
   const inputs = collectInputs(paths, io.cwd, io.readStdin);
-  const results: LocatedFinding[] = [];
+  const workspace = new WorkspaceAnalysis(DEFAULT_CONFIG, { maxFileSizeBytes: maxFileSize });
+  const texts = new Map<string, string>();
   for (const input of inputs) {
     if (input.size !== undefined && input.size > maxFileSize) {
-      results.push(...locate(input.path, '', [fileTooLargeFinding(input.size, maxFileSize)]));
+      workspace.setSkipped(input.path, fileTooLargeFinding(input.size, maxFileSize));
       continue;
     }
     let bytes: Uint8Array;
@@ -79,13 +80,15 @@ function check(args: string[], io: CliIO): number {
     }
     const decoded = decodeManifestBytes(bytes);
     if ('skipped' in decoded) {
-      results.push(...locate(input.path, '', [decoded.skipped]));
+      workspace.setSkipped(input.path, decoded.skipped);
       continue;
     }
-    const analysis = analyzeText(decoded.text, { maxFileSizeBytes: maxFileSize });
-    const ordered = [...analysis.findings].sort((a, b) => a.range.start - b.range.start || a.range.end - b.range.end);
-    results.push(...locate(input.path, decoded.text, ordered));
+    texts.set(input.path, decoded.text);
+    workspace.update(input.path, decoded.text);
   }
+  const byFile = workspace.findings();
+  const results: LocatedFinding[] = [];
+  for (const input of inputs) results.push(...locate(input.path, texts.get(input.path) ?? '', byFile.get(input.path) ?? []));
   if (format === 'json') io.stdout(`${formatJson(results)}\n`);
   else if (format === 'sarif') io.stdout(`${formatSarif(results)}\n`);
   else {
