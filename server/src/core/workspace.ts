@@ -4,6 +4,12 @@ import { buildInventory } from './inventory/buildInventory';
 import type { Inventory } from './inventory/model';
 import { NEVER_CANCELLED, type CancellationToken, type Finding } from './model/finding';
 import { runGuardrails } from './rules/runRules';
+import { applySuppressions } from './config/suppressions';
+import { ALL_RULES } from './model/ruleCatalog';
+import { GUARDRAIL_RULES } from './rules/registry';
+
+/** Every rule id a finding can carry: the API and parsing rules and the guardrails. */
+export const KNOWN_RULE_IDS: ReadonlySet<string> = new Set([...ALL_RULES.map((r) => r.id), ...GUARDRAIL_RULES.map((r) => r.id)]);
 
 /**
  * The workspace: every file's own analysis (kept incrementally, one analyzer per file) plus the
@@ -67,6 +73,10 @@ export class WorkspaceAnalysis {
       const list = out.get(file);
       if (list) list.push(finding);
       else out.set(file, [finding]);
+    }
+    for (const [file, list] of out) {
+      const text = this.files.get(file)?.text;
+      if (text) out.set(file, applySuppressions(text, list, KNOWN_RULE_IDS));
     }
     for (const list of out.values()) list.sort((a, b) => a.range.start - b.range.start || a.range.end - b.range.end || a.ruleId.localeCompare(b.ruleId));
     return out;

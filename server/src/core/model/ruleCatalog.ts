@@ -43,6 +43,16 @@ export const RULES = {
     description: 'A value outside the set the API server supports (protocols, policy types).',
   },
   tooLong: { id: 'api-too-long', severity: 'error', description: 'A value longer than the API server allows.' },
+  config: {
+    id: 'config-invalid',
+    severity: 'error',
+    description: 'The .netpol-guardrails.yaml configuration has an error here; the defaults apply in its place.',
+  },
+  suppressionUnknownRule: {
+    id: 'suppression-unknown-rule',
+    severity: 'warning',
+    description: 'A netpol-guardrails-disable comment names a rule that does not exist.',
+  },
 } as const satisfies Record<string, RuleInfo>;
 
 export type RuleKey = keyof typeof RULES;

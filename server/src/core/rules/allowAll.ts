@@ -17,7 +17,7 @@ function allowAllRule(direction: Direction): GuardrailRule {
           const rules = direction === 'ingress' ? policy.ingress : policy.egress;
           if (rule.peers.length === 0) {
             if (isSplitPortsRule(rules, i)) return; // reported as ports-split-from-peers
-            out.report(
+            out.policy(policy, 
               policyRange(policy, ['spec', direction, i]),
               `${policyName(policy)} allows ${direction} ${direction === 'ingress' ? 'from' : 'to'} every ${sources} ${describePorts(rule)}: this rule has no ${peersKey} peers. List the peers that need it.`,
             );
@@ -26,9 +26,9 @@ function allowAllRule(direction: Direction): GuardrailRule {
           rule.peers.forEach((peer, j) => {
             const at = policyRange(policy, ['spec', direction, i, peersKey, j]);
             if (peerIsAllPods(peer)) {
-              out.report(at, `${policyName(policy)} allows ${direction} ${direction === 'ingress' ? 'from' : 'to'} every pod of every namespace ${describePorts(rule)}: namespaceSelector: {} with no narrowing podSelector.`);
+              out.policy(policy, at, `${policyName(policy)} allows ${direction} ${direction === 'ingress' ? 'from' : 'to'} every pod of every namespace ${describePorts(rule)}: namespaceSelector: {} with no narrowing podSelector.`);
             } else if (peerIsAllAddresses(peer)) {
-              out.report(at, `${policyName(policy)} allows ${direction} ${direction === 'ingress' ? 'from' : 'to'} every address (${peer.ipBlock?.cidr ?? ''}) ${describePorts(rule)}: narrow the CIDR or add except entries.`);
+              out.policy(policy, at, `${policyName(policy)} allows ${direction} ${direction === 'ingress' ? 'from' : 'to'} every address (${peer.ipBlock?.cidr ?? ''}) ${describePorts(rule)}: narrow the CIDR or add except entries.`);
             }
           });
         });

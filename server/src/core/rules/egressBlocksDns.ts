@@ -1,6 +1,6 @@
 import type { Inventory, NetworkPolicyInfo, PolicyPeer, PolicyPort, Protocol, Workload } from '../inventory/model';
 import { NAMESPACE_NAME_LABEL } from '../inventory/model';
-import { parseLabelSelector, selectorMatches, type LabelSelector } from '../selectors/labelSelector';
+import { selectorMatches, type LabelSelector } from '../selectors/labelSelector';
 import { isolatingPolicies, peerSelectsNamespace } from '../selectors/peers';
 import type { GuardrailRule } from './rule';
 
@@ -46,22 +46,20 @@ function allowsDns(inventory: Inventory, workload: Workload, protocol: Protocol,
 export const egressBlocksDns: GuardrailRule = {
   id: 'egress-blocks-dns',
   severity: 'warning',
-  description: 'An egress-isolated workload may not reach DNS (UDP and TCP 53), so name lookups fail.',
-  defaultOptions: { dnsNamespace: 'kube-system', dnsPodSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } },
-  check({ inventory, options }, out) {
-    const namespace = typeof options['dnsNamespace'] === 'string' ? options['dnsNamespace'] : 'kube-system';
+  description: 'An egress-isolated workload may not reach DNS (UDP and TCP 53; where DNS runs is selectors.dns in the configuration), so name lookups fail.',
+  defaultOptions: {},
+  check({ inventory, config }, out) {
+    const { namespace, podSelector } = config.selectors.dns;
     const dns: DnsTarget = {
       namespaceLabels: inventory.namespaces.get(namespace)?.labels ?? { [NAMESPACE_NAME_LABEL]: namespace },
-      podSelector: parseLabelSelector(options['dnsPodSelector']) ?? { matchLabels: { 'k8s-app': 'kube-dns' }, matchExpressions: [] },
+      podSelector,
     };
     for (const workload of inventory.workloads) {
       if (workload.hostNetwork) continue;
       if (isolatingPolicies(inventory, workload, 'egress').length === 0) continue;
       const missing = (['UDP', 'TCP'] as const).filter((p) => !allowsDns(inventory, workload, p, dns));
       if (missing.length === 0) continue;
-      out.report(
-        workload.source,
-        `${workload.kind} ${workload.namespace}/${workload.name} is isolated for egress but may not reach DNS on ${missing.map((p) => `${p} 53`).join(' or ')} (cluster DNS: namespace ${namespace}, pods ${Object.entries(dns.podSelector.matchLabels).map(([k, v]) => `${k}=${v}`).join(',')}): allow egress to it, or name lookups fail.`,
+      out.workload(workload, `${workload.kind} ${workload.namespace}/${workload.name} is isolated for egress but may not reach DNS on ${missing.map((p) => `${p} 53`).join(' or ')} (cluster DNS: namespace ${namespace}, pods ${Object.entries(dns.podSelector.matchLabels).map(([k, v]) => `${k}=${v}`).join(',')}): allow egress to it, or name lookups fail.`,
       );
     }
   },

@@ -15,7 +15,7 @@ export const broadNamespaceSelector: GuardrailRule = {
         rule.peers.forEach((peer, j) => {
           if (!peer.namespaceSelector || !isEmptySelector(peer.namespaceSelector)) return;
           if (peerIsAllPods(peer)) return; // that is allow-all-*
-          out.report(
+          out.policy(policy, 
             policyRange(policy, ['spec', direction, i, peersKey, j, 'namespaceSelector'], 'key'),
             `namespaceSelector: {} in ${policyName(policy)} matches every namespace, including ones created later: select the namespaces by label, e.g. kubernetes.io/metadata.name: <namespace>.`,
           );
@@ -33,7 +33,7 @@ export const hostNetworkWorkload: GuardrailRule = {
   check({ inventory }, out) {
     for (const workload of inventory.workloads) {
       if (!workload.hostNetwork) continue;
-      out.report(workload.source, `${workload.kind} ${workload.namespace}/${workload.name} uses hostNetwork: NetworkPolicies do not apply to its traffic, whatever they select.`);
+      out.workload(workload, `${workload.kind} ${workload.namespace}/${workload.name} uses hostNetwork: NetworkPolicies do not apply to its traffic, whatever they select.`);
     }
   },
 };

@@ -22,9 +22,7 @@ export const missingDefaultDeny: GuardrailRule = {
         const type = direction === 'ingress' ? 'Ingress' : 'Egress';
         const covered = inventory.policies.some((p) => p.namespace === namespace && isEmptySelector(p.podSelector) && p.policyTypes.includes(type));
         if (covered) continue;
-        out.report(
-          source,
-          `Namespace "${namespace}" has no default-deny ${direction} policy: add a NetworkPolicy with podSelector: {} and policyTypes: [${type}] so pods are isolated for ${direction} unless a policy allows it.`,
+        out.namespace(namespace, source, `Namespace "${namespace}" has no default-deny ${direction} policy: add a NetworkPolicy with podSelector: {} and policyTypes: [${type}] so pods are isolated for ${direction} unless a policy allows it.`,
         );
       }
     }

@@ -30,7 +30,7 @@ export const namedPortUnresolved: GuardrailRule = {
             destinations = inventory.workloads.filter((w) => policySelects(policy, w));
           } else {
             if (rule.peers.length > 0 && rule.peers.every((p) => p.ipBlock !== undefined)) {
-              out.report(at, `Named port "${name}" in ${policyName(policy)} cannot resolve: its destinations are ipBlocks, which have no container ports. Use a port number.`);
+              out.policy(policy, at, `Named port "${name}" in ${policyName(policy)} cannot resolve: its destinations are ipBlocks, which have no container ports. Use a port number.`);
               return;
             }
             destinations =
@@ -42,7 +42,7 @@ export const namedPortUnresolved: GuardrailRule = {
           const hint = otherProtocol
             ? ` ${otherProtocol.namespace}/${otherProtocol.name} defines "${name}" as ${otherProtocol.ports.find((p) => p.name === name)?.protocol ?? ''}, not ${port.protocol}.`
             : ` Known port names there: ${[...new Set(destinations.flatMap((w) => w.ports.map((p) => p.name).filter((n): n is string => n !== undefined)))].join(', ') || 'none'}.`;
-          out.report(at, `Named port "${name}"/${port.protocol} in ${policyName(policy)} matches no container port of its ${direction === 'ingress' ? 'selected pods' : 'destinations'} (${destinations.map((w) => `${w.namespace}/${w.name}`).slice(0, 3).join(', ')}).${hint}`);
+          out.policy(policy, at, `Named port "${name}"/${port.protocol} in ${policyName(policy)} matches no container port of its ${direction === 'ingress' ? 'selected pods' : 'destinations'} (${destinations.map((w) => `${w.namespace}/${w.name}`).slice(0, 3).join(', ')}).${hint}`);
         });
       });
     }

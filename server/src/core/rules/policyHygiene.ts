@@ -12,7 +12,7 @@ export const protocolOmitted: GuardrailRule = {
         rule.ports.forEach((port, j) => {
           if (port.protocolExplicit) return;
           const at = port.port === undefined ? ['spec', direction, i, 'ports', j] : ['spec', direction, i, 'ports', j, 'port'];
-          out.report(policyRange(policy, at, 'key'), `No protocol on this port of ${policyName(policy)}: TCP is assumed. Write protocol: TCP (or UDP/SCTP) to make it explicit.`);
+          out.policy(policy, policyRange(policy, at, 'key'), `No protocol on this port of ${policyName(policy)}: TCP is assumed. Write protocol: TCP (or UDP/SCTP) to make it explicit.`);
         });
       });
     }
@@ -27,7 +27,7 @@ export const namespaceMissing: GuardrailRule = {
   check({ inventory }, out) {
     for (const policy of inventory.policies) {
       if (policy.namespaceExplicit) continue;
-      out.report(
+      out.policy(policy, 
         policyRange(policy, ['metadata']),
         `NetworkPolicy ${policy.name} has no metadata.namespace: it lands in the namespace kubectl targets (taken as "${policy.namespace}" here). Add namespace: ${policy.namespace} to be sure.`,
       );
@@ -50,7 +50,7 @@ export const duplicatePolicy: GuardrailRule = {
         seen.set(key, policy);
         continue;
       }
-      out.report(policy.source, `NetworkPolicy ${key} is defined twice: applying both keeps only the last one.`, [related(first.source, 'first definition')]);
+      out.policy(policy, policy.source, `NetworkPolicy ${key} is defined twice: applying both keeps only the last one.`, [related(first.source, 'first definition')]);
     }
   },
 };
@@ -68,7 +68,7 @@ export const portsSplitFromPeers: GuardrailRule = {
       ] as const) {
         rules.forEach((_, i) => {
           if (!isSplitPortsRule(rules, i)) return;
-          out.report(
+          out.policy(policy, 
             policyRange(policy, ['spec', direction, i, 'ports'], 'key'),
             `In ${policyName(policy)}, "- ports:" starts a separate ${direction} rule, so these ports are allowed ${direction === 'ingress' ? 'from' : 'to'} everyone and the neighbouring rule's ${peersKey} peers on every port. Remove the "-" before ports to join them into one rule.`,
           );

@@ -11,7 +11,7 @@ export const policyTypesMissing: GuardrailRule = {
       if (policy.declaredPolicyTypes.length > 0) continue;
       const inferred = policy.policyTypes.join(', ');
       const egressNote = policy.policyTypes.includes('Egress') ? '' : ' It does not isolate egress: add Egress if you meant to.';
-      out.report(
+      out.policy(policy, 
         policyRange(policy, ['spec']),
         `${policyName(policy)} omits policyTypes, so Kubernetes infers [${inferred}].${egressNote} Write policyTypes: [${inferred}] to make it explicit.`,
       );
@@ -33,7 +33,7 @@ export const rulesIgnoredByPolicyTypes: GuardrailRule = {
         ['egress', 'Egress', policy.egress],
       ] as const) {
         if (rules.length === 0 || policy.policyTypes.includes(type)) continue;
-        out.report(
+        out.policy(policy, 
           policyRange(policy, ['spec', direction]),
           `The ${direction} rules of ${policyName(policy)} are ignored: policyTypes [${policy.declaredPolicyTypes.join(', ')}] does not list ${type}. Add ${type} to policyTypes, or remove these rules.`,
         );

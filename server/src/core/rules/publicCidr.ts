@@ -28,7 +28,7 @@ export const publicCidr: GuardrailRule = {
           const remaining = subtract([block], [...ranges(peer.ipBlock.except), ...nonPublic, ...allowed]);
           if (remaining.length === 0) return;
           const shown = remaining.slice(0, 3).map(formatRange).join(', ');
-          out.report(
+          out.policy(policy, 
             policyRange(policy, ['spec', direction, i, peersKey, j, 'ipBlock', 'cidr'], 'value'),
             `${policyName(policy)} allows ${direction} ${direction === 'ingress' ? 'from' : 'to'} public addresses (${shown}${remaining.length > 3 ? ', ...' : ''}). If intended, add ${peer.ipBlock.cidr} to the public-cidr rule's allowedCidrs.`,
           );

@@ -1,5 +1,7 @@
 import type { Finding, RelatedInformation, Severity } from '../model/finding';
-import type { Inventory, NetworkPolicyInfo, SourceRef } from '../inventory/model';
+import type { GuardrailConfig } from '../config/config';
+import type { Inventory, NetworkPolicyInfo, SourceRef, Workload } from '../inventory/model';
+import type { Labels } from '../selectors/labelSelector';
 import { rangeForPath, type PathSegment } from '../parse/manifest';
 
 /** A finding placed in a file of the workspace. */
@@ -10,6 +12,7 @@ export interface WorkspaceFinding {
 
 export interface RuleContext {
   readonly inventory: Inventory;
+  readonly config: GuardrailConfig;
   /** the rule's options from the configuration, merged over its defaults */
   readonly options: Readonly<Record<string, unknown>>;
 }
@@ -25,8 +28,20 @@ export interface GuardrailRule {
   check(context: RuleContext, report: Reporter): void;
 }
 
+/** What a finding is about, for exemptions by namespace or pod labels. */
+export interface Subject {
+  readonly namespace: string;
+  /** the pods concerned (a workload's), when the finding is about pods */
+  readonly podLabels?: Labels;
+}
+
 export interface Reporter {
-  report(source: SourceRef, message: string, related?: readonly RelatedInformation[]): void;
+  /** a finding about a policy, placed at `at` */
+  policy(policy: NetworkPolicyInfo, at: SourceRef, message: string, related?: readonly RelatedInformation[]): void;
+  /** a finding about a workload, placed on its metadata.name */
+  workload(workload: Workload, message: string, related?: readonly RelatedInformation[]): void;
+  /** a finding about a namespace, placed at `at` */
+  namespace(namespace: string, at: SourceRef, message: string): void;
 }
 
 /** The absolute range of a node inside a policy. */

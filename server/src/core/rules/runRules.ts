@@ -1,9 +1,19 @@
-import type { GuardrailConfig } from '../config/config';
-import type { Inventory } from '../inventory/model';
-import type { CancellationToken } from '../model/finding';
+import type { Exemption, GuardrailConfig } from '../config/config';
+import type { Inventory, SourceRef } from '../inventory/model';
+import type { CancellationToken, RelatedInformation, Severity } from '../model/finding';
 import { NEVER_CANCELLED } from '../model/finding';
+import { selectorMatches } from '../selectors/labelSelector';
 import { GUARDRAIL_RULES } from './registry';
-import type { GuardrailRule, WorkspaceFinding } from './rule';
+import type { GuardrailRule, Subject, WorkspaceFinding } from './rule';
+
+function exempt(exemptions: readonly Exemption[], ruleId: string, subject: Subject): boolean {
+  return exemptions.some((e) => {
+    if (e.rules && !e.rules.includes(ruleId)) return false;
+    if (e.namespaces && !e.namespaces.includes(subject.namespace)) return false;
+    if (e.podSelector) return subject.podLabels !== undefined && selectorMatches(e.podSelector, subject.podLabels);
+    return e.namespaces !== undefined || e.rules !== undefined;
+  });
+}
 
 /** Runs every enabled guardrail over the inventory; a rule that throws is reported, not fatal. */
 export function runGuardrails(
@@ -18,15 +28,19 @@ export function runGuardrails(
     if (token.isCancellationRequested) break;
     const setting = config.rules[rule.id];
     if (setting?.severity === 'off') continue;
-    const severity = setting?.severity ?? rule.severity;
+    const severity: Severity = setting?.severity ?? rule.severity;
     const options = { ...rule.defaultOptions, ...(setting?.options ?? {}) };
+    const emit = (subject: Subject, at: SourceRef, message: string, related: readonly RelatedInformation[] = []): void => {
+      if (exempt(config.exemptions, rule.id, subject)) return;
+      findings.push({ file: at.file, finding: { ruleId: rule.id, severity, message, range: at.range, related } });
+    };
     try {
       rule.check(
-        { inventory, options },
+        { inventory, options, config },
         {
-          report(source, message, related = []) {
-            findings.push({ file: source.file, finding: { ruleId: rule.id, severity, message, range: source.range, related } });
-          },
+          policy: (policy, at, message, related) => emit({ namespace: policy.namespace }, at, message, related),
+          workload: (workload, message, related) => emit({ namespace: workload.namespace, podLabels: workload.podLabels }, workload.source, message, related),
+          namespace: (namespace, at, message) => emit({ namespace }, at, message),
         },
       );
     } catch (error) {

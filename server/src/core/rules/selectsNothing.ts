@@ -53,7 +53,7 @@ export const policySelectsNothing: GuardrailRule = {
       if (inventory.workloads.some((w) => policySelects(policy, w))) continue;
       const candidates = inventory.workloads.filter((w) => w.namespace === policy.namespace).map((w) => w.podLabels);
       const suggestion = nearestLabel(policy.podSelector, candidates);
-      out.report(
+      out.policy(policy, 
         policyRange(policy, ['spec', 'podSelector']),
         `NetworkPolicy ${policyName(policy)} selects no workload: no pod in namespace "${policy.namespace}" has labels ${formatSelector(policy.podSelector)}.${suggestion ? ` Did you mean ${suggestion}?` : ''}`,
       );
@@ -98,7 +98,7 @@ export const peerSelectsNothing: GuardrailRule = {
                 namespaces.map((ns) => namespaceLabels(inventory, ns)),
               );
               if (suggestion) {
-                out.report(
+                out.policy(policy, 
                   at,
                   `This ${peersKey} peer of ${policyName(policy)} matches no namespace in the workspace (${peerDescription(peer)}). Did you mean ${suggestion}?`,
                 );
@@ -111,7 +111,7 @@ export const peerSelectsNothing: GuardrailRule = {
             if (inventory.workloads.some((w) => peerSelectsWorkload(inventory, policy, peer, w))) return;
             const candidates = inventory.workloads.filter((w) => judgeable.includes(w.namespace)).map((w) => w.podLabels);
             const suggestion = nearestLabel(peer.podSelector, candidates);
-            out.report(
+            out.policy(policy, 
               at,
               `This ${peersKey} peer of ${policyName(policy)} matches no workload: no pod with ${formatSelector(peer.podSelector)} in ${judgeable.length === 1 ? `namespace "${judgeable[0] ?? ''}"` : `namespaces ${judgeable.join(', ')}`}.${suggestion ? ` Did you mean ${suggestion}?` : ''}`,
             );

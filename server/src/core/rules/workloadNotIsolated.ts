@@ -17,9 +17,7 @@ export const workloadNotIsolated: GuardrailRule = {
       const missing = directions.filter((d) => isolatingPolicies(inventory, workload, d).length === 0);
       if (missing.length === 0) continue;
       const what = missing.join(' and ');
-      out.report(
-        workload.source,
-        `${workload.kind} ${workload.namespace}/${workload.name} is not isolated for ${what}: no NetworkPolicy selects its pods (${Object.entries(workload.podLabels).map(([k, v]) => `${k}=${v}`).join(', ') || 'no labels'}) for ${what}, so all ${what} traffic is allowed.`,
+      out.workload(workload, `${workload.kind} ${workload.namespace}/${workload.name} is not isolated for ${what}: no NetworkPolicy selects its pods (${Object.entries(workload.podLabels).map(([k, v]) => `${k}=${v}`).join(', ') || 'no labels'}) for ${what}, so all ${what} traffic is allowed.`,
       );
     }
   },

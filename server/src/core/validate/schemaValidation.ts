@@ -9,7 +9,7 @@ import type { SchemaErrorWithParent } from './schemaError';
  * values of the wrong type.
  */
 
-function decodePointer(pointer: string, value: unknown): PathSegment[] {
+export function decodePointer(pointer: string, value: unknown): PathSegment[] {
   if (pointer === '') return [];
   const out: PathSegment[] = [];
   let current: unknown = value;
