@@ -1,7 +1,8 @@
-import { TextDocumentSyncKind, TextDocuments, type Connection, type InitializeResult } from 'vscode-languageserver';
+import { DidChangeWatchedFilesNotification, TextDocumentSyncKind, TextDocuments, type Connection, type InitializeResult, type WorkspaceFolder } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { registerDiagnostics } from './lsp/diagnostics';
 import { SettingsCache } from './lsp/settingsCache';
+import { WorkspaceIndex } from './lsp/workspaceIndex';
 import { ServerStatusNotification } from './protocol';
 import { VERSION } from './version';
 
@@ -12,35 +13,95 @@ import { VERSION } from './version';
 export function startServer(connection: Connection, startedAt: number = performance.now()): void {
   const documents = new TextDocuments(TextDocument);
   let canPullConfiguration = false;
+  let canRefresh = false;
+  let canWatchDynamically = false;
+  let hasWorkspaceFolders = false;
+  let folders: WorkspaceFolder[] = [];
   const settings = new SettingsCache(connection, () => canPullConfiguration);
 
+  /** Fire-and-forget work whose failure is logged, never an unhandled rejection. */
+  const background = (what: string, work: Promise<unknown>): void => {
+    work.catch((error: unknown) => connection.console.error(`${what} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`));
+  };
+
+  const refresh = (): void => {
+    if (!canRefresh) return;
+    connection.languages.diagnostics.refresh().catch((error: unknown) => {
+      connection.console.log(`Diagnostics refresh failed: ${String(error)}`);
+    });
+  };
+
+  const index = new WorkspaceIndex({
+    connection,
+    documents,
+    settings: (uri) => settings.get(uri),
+    filesExclude: async (folderUri) => {
+      if (!canPullConfiguration) return {};
+      try {
+        const value: unknown = await connection.workspace.getConfiguration({ scopeUri: folderUri, section: 'files.exclude' });
+        return value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : {};
+      } catch (error) {
+        connection.console.log(`files.exclude unavailable: ${String(error)}`);
+        return {};
+      }
+    },
+    onOthersChanged: refresh,
+  });
+
   connection.onInitialize((params): InitializeResult => {
-    canPullConfiguration = params.capabilities.workspace?.configuration === true;
+    const capabilities = params.capabilities;
+    canPullConfiguration = capabilities.workspace?.configuration === true;
+    canRefresh = capabilities.workspace?.diagnostics?.refreshSupport === true;
+    canWatchDynamically = capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+    hasWorkspaceFolders = capabilities.workspace?.workspaceFolders === true;
+    folders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: 'root' }] : []);
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         diagnosticProvider: { identifier: 'netpol-guardrails', interFileDependencies: true, workspaceDiagnostics: false },
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'netpol-guardrails', version: VERSION },
     };
   });
 
   connection.onInitialized(() => {
+    if (canWatchDynamically) {
+      background(
+        'Registering file watchers',
+        connection.client.register(DidChangeWatchedFilesNotification.type, {
+          watchers: [{ globPattern: '**/*.{yaml,yml,json}' }, { globPattern: '**/.netpol-guardrails.yaml' }],
+        }),
+      );
+    }
+    if (hasWorkspaceFolders) {
+      connection.workspace.onDidChangeWorkspaceFolders((event) => {
+        folders = [...folders.filter((f) => !event.removed.some((r) => r.uri === f.uri)), ...event.added];
+        background('Workspace scan', index.setFolders(folders));
+      });
+    }
     void connection.sendNotification(ServerStatusNotification.method, {
       state: 'ready',
       startupMs: Math.round(performance.now() - startedAt),
       version: VERSION,
     });
+    background('Workspace scan', index.setFolders(folders));
   });
 
   connection.onDidChangeConfiguration(() => {
     settings.clear();
-    connection.languages.diagnostics.refresh().catch((error: unknown) => {
-      connection.console.log(`Diagnostics refresh not supported by the client: ${String(error)}`);
-    });
+    background('Workspace rescan', index.rescanAll());
+    refresh();
   });
 
-  registerDiagnostics(connection, documents, settings);
+  documents.onDidChangeContent((event) => background('Indexing an edit', index.documentChanged(event.document)));
+  documents.onDidClose((event) => {
+    settings.forget(event.document.uri);
+    background('Indexing a close', index.documentClosed(event.document.uri));
+  });
+  connection.onDidChangeWatchedFiles((params) => background('Indexing file changes', index.filesChanged(params.changes.map((c) => ({ uri: c.uri, type: c.type })))));
+
+  registerDiagnostics(connection, documents, settings, index, (uri) => index.textDocument(uri));
   documents.listen(connection);
   connection.listen();
 }

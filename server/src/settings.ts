@@ -9,12 +9,22 @@ export interface Settings {
   readonly enable: boolean;
   /** files over this many bytes get one "skipped" finding instead of an analysis */
   readonly maxFileSize: number;
+  /** globs (relative to the workspace folder) of the files the workspace index reads */
+  readonly include: readonly string[];
+  /** globs the workspace index skips, besides VS Code's files.exclude */
+  readonly exclude: readonly string[];
 }
 
 export const DEFAULT_SETTINGS: Settings = {
   enable: true,
   maxFileSize: 5 * 1024 * 1024,
+  include: ['**/*.yaml', '**/*.yml', '**/*.json'],
+  exclude: ['**/node_modules/**', '**/.git/**'],
 };
+
+function stringList(value: unknown, fallback: readonly string[]): readonly string[] {
+  return Array.isArray(value) && value.every((v) => typeof v === 'string') ? value : fallback;
+}
 
 /** Settings from an untrusted source (client configuration, config file) with defaults filled in. */
 export function normalizeSettings(raw: unknown): Settings {
@@ -22,5 +32,10 @@ export function normalizeSettings(raw: unknown): Settings {
   const enable = typeof value['enable'] === 'boolean' ? value['enable'] : DEFAULT_SETTINGS.enable;
   const size = value['maxFileSize'];
   const maxFileSize = typeof size === 'number' && Number.isFinite(size) && size > 0 ? size : DEFAULT_SETTINGS.maxFileSize;
-  return { enable, maxFileSize };
+  return {
+    enable,
+    maxFileSize,
+    include: stringList(value['include'], DEFAULT_SETTINGS.include),
+    exclude: stringList(value['exclude'], DEFAULT_SETTINGS.exclude),
+  };
 }

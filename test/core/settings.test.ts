@@ -35,6 +35,6 @@ describe('settings', () => {
   it('normalizes untrusted input to defaults', () => {
     assert.deepEqual(normalizeSettings(null), DEFAULT_SETTINGS);
     assert.deepEqual(normalizeSettings({ enable: 'yes', maxFileSize: -1 }), DEFAULT_SETTINGS);
-    assert.deepEqual(normalizeSettings({ enable: false, maxFileSize: 1000 }), { enable: false, maxFileSize: 1000 });
+    assert.deepEqual(normalizeSettings({ enable: false, maxFileSize: 1000, include: ['*.yaml'] }), { ...DEFAULT_SETTINGS, enable: false, maxFileSize: 1000, include: ['*.yaml'] });
   });
 });

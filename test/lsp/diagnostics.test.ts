@@ -11,10 +11,14 @@ spec:
   podSelector:
     matchLabels:
       app: api
+  policyTypes: [Ingress]
   ingress:
     - ports:
         - port: 8080
           endPort: 80
+          protocol: TCP
+      from:
+        - podSelector: {}
 `;
 
 describe('language server: pull diagnostics', () => {
@@ -45,10 +49,10 @@ describe('language server: pull diagnostics', () => {
     assert.equal(d!.code, 'api-invalid');
     assert.equal(d!.source, 'netpol-guardrails');
     assert.equal(d!.severity, 1);
-    assert.deepEqual(d!.range, { start: { line: 12, character: 19 }, end: { line: 12, character: 21 } });
+    assert.deepEqual(d!.range, { start: { line: 13, character: 19 }, end: { line: 13, character: 21 } });
     assert.deepEqual(d!.data, {
       fieldPath: 'spec.ingress[0].ports[0].endPort',
-      apiMessage: 'spec.ingress[0].ports[0].endPort: Invalid value: 80: must be greater than or equal to `port`',
+      apiMessage: 'spec.ingress[0].ports[0].endPort: Invalid value: 8080: must be greater than or equal to `port`',
     });
   });
 
@@ -57,14 +61,14 @@ describe('language server: pull diagnostics', () => {
     await lsp.open(uri, POLICY);
     assert.equal((await lsp.diagnostics(uri)).length, 1);
     // endPort: 80 -> endPort: 8090
-    await lsp.change(uri, [{ range: { start: { line: 12, character: 21 }, end: { line: 12, character: 21 } }, text: '90' }]);
+    await lsp.change(uri, [{ range: { start: { line: 13, character: 21 }, end: { line: 13, character: 21 } }, text: '90' }]);
     assert.deepEqual(await lsp.diagnostics(uri), []);
-    // break the protocol
-    await lsp.change(uri, [{ range: { start: { line: 11, character: 10 }, end: { line: 11, character: 10 } }, text: 'protocol: tcp\n          ' }]);
+    // break the protocol: TCP -> tcp
+    await lsp.change(uri, [{ range: { start: { line: 14, character: 20 }, end: { line: 14, character: 23 } }, text: 'tcp' }]);
     const after = await lsp.diagnostics(uri);
     assert.deepEqual(
       after.map((d) => [d.code, d.range.start.line, d.range.start.character]),
-      [['api-not-supported', 11, 20]],
+      [['api-not-supported', 14, 20]],
     );
   });
 
@@ -73,7 +77,7 @@ describe('language server: pull diagnostics', () => {
     const text = `# Überwachung ✓ — politique réseau\r\n${POLICY.replace(/\n/g, '\r\n')}`;
     await lsp.open(uri, text);
     const [d] = await lsp.diagnostics(uri);
-    assert.deepEqual(d!.range, { start: { line: 13, character: 19 }, end: { line: 13, character: 21 } });
+    assert.deepEqual(d!.range, { start: { line: 14, character: 19 }, end: { line: 14, character: 21 } });
   });
 
   it('answers for documents it does not know with nothing', async () => {

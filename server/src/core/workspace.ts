@@ -53,6 +53,11 @@ export class WorkspaceAnalysis {
     return this.files.has(file);
   }
 
+  /** The text a file was analysed with ('' for skipped files). */
+  textOf(file: string): string | undefined {
+    return this.files.get(file)?.text;
+  }
+
   fileNames(): string[] {
     return [...this.files.keys()];
   }

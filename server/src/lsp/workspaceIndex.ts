@@ -1,0 +1,295 @@
+import { readFile, readdir, stat } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import picomatch from 'picomatch';
+import { URI } from 'vscode-uri';
+import type { Connection, TextDocuments, WorkspaceFolder } from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import {
+  CONFIG_FILE_NAME,
+  DEFAULT_CONFIG,
+  GUARDRAIL_RULES,
+  WorkspaceAnalysis,
+  decodeManifestBytes,
+  fileTooLargeFinding,
+  parseConfig,
+  type Finding,
+} from '../core';
+import type { Settings } from '../settings';
+
+/** One workspace folder (or the loose files outside every folder): its files, config and analysis. */
+interface FolderState {
+  readonly uri: string;
+  readonly path: string | undefined;
+  readonly analysis: WorkspaceAnalysis;
+  configFindings: Finding[];
+  matcher: ((relativePath: string) => boolean) | undefined;
+  excludesDirectory?: (relativePath: string) => boolean;
+  maxFileSize: number;
+}
+
+export interface WorkspaceIndexOptions {
+  readonly connection: Connection;
+  readonly documents: TextDocuments<TextDocument>;
+  /** settings for a resource (folder or file) URI */
+  readonly settings: (uri: string) => Promise<Settings>;
+  /** VS Code's files.exclude for a folder, as glob -> enabled */
+  readonly filesExclude: (folderUri: string) => Promise<Record<string, unknown>>;
+  /** the server finished work that may change diagnostics of files other than the one edited */
+  readonly onOthersChanged: () => void;
+}
+
+const CONFIG_RULE_IDS = GUARDRAIL_RULES.map((r) => r.id);
+
+/**
+ * The index of every workspace folder: all manifests on disk, overlaid by the open documents'
+ * text, kept current on edits and watched-file events. Diagnostics of any file come from it, so
+ * guardrails see the whole workspace while the user types.
+ */
+export class WorkspaceIndex {
+  private readonly folders = new Map<string, FolderState>();
+  private readonly loose: FolderState = { uri: '', path: undefined, analysis: new WorkspaceAnalysis(), configFindings: [], matcher: undefined, maxFileSize: 5 * 1024 * 1024 };
+  private generation = 0;
+  private cache: { generation: number; byFolder: Map<FolderState, Map<string, Finding[]>> } = { generation: -1, byFolder: new Map() };
+  private lastFingerprints = new Map<string, string>();
+  private scanning: Promise<void> = Promise.resolve();
+  /** document versions whose text the index holds */
+  private readonly indexedVersions = new Map<string, number>();
+
+  constructor(private readonly options: WorkspaceIndexOptions) {}
+
+  /** Replace the folder set and scan them all (in the background: edits stay responsive). */
+  setFolders(folders: readonly WorkspaceFolder[]): Promise<void> {
+    this.folders.clear();
+    for (const folder of folders) {
+      const uri = folder.uri.replace(/\/$/, '');
+      const parsed = URI.parse(uri);
+      this.folders.set(uri, {
+        uri,
+        path: parsed.scheme === 'file' ? parsed.fsPath : undefined,
+        analysis: new WorkspaceAnalysis(),
+        configFindings: [],
+        matcher: undefined,
+        maxFileSize: 5 * 1024 * 1024,
+      });
+    }
+    this.scanning = this.rescanAll();
+    return this.scanning;
+  }
+
+  whenScanned(): Promise<void> {
+    return this.scanning;
+  }
+
+  async rescanAll(): Promise<void> {
+    for (const folder of this.folders.values()) await this.scanFolder(folder);
+    this.changed();
+    this.options.onOthersChanged();
+  }
+
+  private folderOf(uri: string): FolderState {
+    let best: FolderState | undefined;
+    for (const folder of this.folders.values()) {
+      if (uri.startsWith(`${folder.uri}/`) && (!best || folder.uri.length > best.uri.length)) best = folder;
+    }
+    return best ?? this.loose;
+  }
+
+  private changed(): void {
+    this.generation++;
+  }
+
+  private async loadConfig(folder: FolderState): Promise<void> {
+    if (!folder.path) return;
+    const configPath = join(folder.path, CONFIG_FILE_NAME);
+    let text: string;
+    try {
+      text = await readFile(configPath, 'utf8');
+    } catch {
+      folder.configFindings = [];
+      folder.analysis.setConfig(DEFAULT_CONFIG, { maxFileSizeBytes: folder.maxFileSize });
+      return;
+    }
+    const open = this.options.documents.get(URI.file(configPath).toString());
+    const { config, findings } = parseConfig(open?.getText() ?? text, CONFIG_RULE_IDS);
+    folder.configFindings = findings;
+    folder.analysis.setConfig(config, { maxFileSizeBytes: folder.maxFileSize });
+  }
+
+  private async scanFolder(folder: FolderState): Promise<void> {
+    if (!folder.path) return;
+    const settings = await this.options.settings(folder.uri);
+    const filesExclude = await this.options.filesExclude(folder.uri);
+    const excluded = [...settings.exclude, ...Object.entries(filesExclude).filter(([, on]) => on === true).map(([glob]) => glob)];
+    const include = picomatch([...settings.include], { dot: true });
+    const exclude = excluded.length > 0 ? picomatch(excluded, { dot: true }) : () => false;
+    folder.matcher = (path: string) => include(path) && !exclude(path);
+    folder.excludesDirectory = (path: string) => exclude(path) || exclude(`${path}/.probe`);
+    folder.maxFileSize = settings.maxFileSize;
+    await this.loadConfig(folder);
+    for (const name of folder.analysis.fileNames()) folder.analysis.remove(name);
+    if (!settings.enable) return;
+    const files: string[] = [];
+    await this.walk(folder.path, folder, files);
+    let count = 0;
+    for (const file of files) {
+      await this.readIntoIndex(folder, file);
+      // yield now and then so requests (typing) are served during a long scan
+      if (++count % 50 === 0) await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
+  private async walk(dir: string, folder: FolderState, out: string[]): Promise<void> {
+    let entries;
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch (error) {
+      this.options.connection.console.warn(`Cannot read folder ${dir}: ${String(error)}`);
+      return;
+    }
+    for (const entry of entries) {
+      const full = join(dir, entry.name);
+      const rel = relative(folder.path ?? '', full).split('\\').join('/');
+      if (entry.isDirectory()) {
+        if (folder.excludesDirectory?.(rel)) continue;
+        await this.walk(full, folder, out);
+      } else if (entry.isFile() && folder.matcher?.(rel)) {
+        out.push(full);
+      }
+    }
+  }
+
+  private async readIntoIndex(folder: FolderState, path: string): Promise<void> {
+    const uri = URI.file(path).toString();
+    if (this.options.documents.get(uri)) return; // the editor's text wins
+    try {
+      const info = await stat(path);
+      if (info.size > folder.maxFileSize) {
+        folder.analysis.setSkipped(uri, fileTooLargeFinding(info.size, folder.maxFileSize));
+        return;
+      }
+      const decoded = decodeManifestBytes(await readFile(path));
+      if ('skipped' in decoded) folder.analysis.setSkipped(uri, decoded.skipped);
+      else folder.analysis.update(uri, decoded.text);
+    } catch (error) {
+      folder.analysis.remove(uri);
+      this.options.connection.console.log(`Cannot read ${path}: ${String(error)}`);
+    }
+  }
+
+  /** Whether a file URI belongs in the index (under a folder, matching include/exclude). */
+  private indexed(uri: string): { folder: FolderState; path: string } | undefined {
+    const folder = this.folderOf(uri);
+    const parsed = URI.parse(uri);
+    if (folder === this.loose || !folder.path || parsed.scheme !== 'file') return undefined;
+    const rel = relative(folder.path, parsed.fsPath).split('\\').join('/');
+    if (rel.startsWith('..') || !folder.matcher?.(rel)) return undefined;
+    return { folder, path: parsed.fsPath };
+  }
+
+  private isConfigFile(uri: string): FolderState | undefined {
+    const folder = this.folderOf(uri);
+    return folder !== this.loose && uri === `${folder.uri}/${CONFIG_FILE_NAME}` ? folder : undefined;
+  }
+
+  /** An open document changed (or opened): its text replaces the disk's. */
+  async documentChanged(document: TextDocument): Promise<void> {
+    await this.scanning;
+    if (this.indexedVersions.get(document.uri) === document.version) return;
+    this.indexedVersions.set(document.uri, document.version);
+    const configFolder = this.isConfigFile(document.uri);
+    if (configFolder) {
+      const { config, findings } = parseConfig(document.getText(), CONFIG_RULE_IDS);
+      configFolder.configFindings = findings;
+      configFolder.analysis.setConfig(config, { maxFileSizeBytes: configFolder.maxFileSize });
+    } else {
+      const folder = this.folderOf(document.uri);
+      const settings = await this.options.settings(document.uri);
+      if (!settings.enable) folder.analysis.remove(document.uri);
+      else if (document.getText().length > settings.maxFileSize) folder.analysis.setSkipped(document.uri, fileTooLargeFinding(document.getText().length, settings.maxFileSize));
+      else folder.analysis.update(document.uri, document.getText());
+    }
+    this.changed();
+    this.notifyIfOthersChanged(document.uri);
+  }
+
+  /** An open document closed: fall back to the disk (or drop it if it is not part of the index). */
+  async documentClosed(uri: string): Promise<void> {
+    await this.scanning;
+    this.indexedVersions.delete(uri);
+    const entry = this.indexed(uri);
+    if (entry) await this.readIntoIndex(entry.folder, entry.path);
+    else this.folderOf(uri).analysis.remove(uri);
+    this.changed();
+    this.notifyIfOthersChanged(uri);
+  }
+
+  /** Watched-file events: created, changed, deleted (a rename is a delete and a create). */
+  async filesChanged(changes: readonly { uri: string; type: 1 | 2 | 3 }[]): Promise<void> {
+    await this.scanning;
+    for (const change of changes) {
+      const configFolder = this.isConfigFile(change.uri);
+      if (configFolder) {
+        await this.loadConfig(configFolder);
+        continue;
+      }
+      if (this.options.documents.get(change.uri)) continue;
+      const entry = this.indexed(change.uri);
+      if (!entry) continue;
+      if (change.type === 3) entry.folder.analysis.remove(change.uri);
+      else await this.readIntoIndex(entry.folder, entry.path);
+    }
+    this.changed();
+    this.notifyIfOthersChanged(undefined);
+  }
+
+  private findingsByFolder(): Map<FolderState, Map<string, Finding[]>> {
+    if (this.cache.generation === this.generation) return this.cache.byFolder;
+    const byFolder = new Map<FolderState, Map<string, Finding[]>>();
+    for (const folder of [...this.folders.values(), this.loose]) {
+      const findings = folder.analysis.findings();
+      if (folder.configFindings.length > 0) findings.set(`${folder.uri}/${CONFIG_FILE_NAME}`, folder.configFindings);
+      byFolder.set(folder, findings);
+    }
+    this.cache = { generation: this.generation, byFolder };
+    return byFolder;
+  }
+
+  /** The findings of one file: its own and the guardrails placed in it (current with the editor). */
+  async findingsFor(uri: string): Promise<Finding[]> {
+    await this.scanning;
+    const open = this.options.documents.get(uri);
+    if (open && this.indexedVersions.get(uri) !== open.version) await this.documentChanged(open);
+    return this.findingsByFolder().get(this.folderOf(uri))?.get(uri) ?? [];
+  }
+
+  /** A document for positions in a file: the editor's, or one made from the indexed text. */
+  textDocument(uri: string): TextDocument | undefined {
+    const open = this.options.documents.get(uri);
+    if (open) return open;
+    const text = this.folderOf(uri).analysis.textOf(uri);
+    return text === undefined ? undefined : TextDocument.create(uri, 'yaml', 0, text);
+  }
+
+  /** Every indexed file with its findings. */
+  async allFindings(): Promise<Map<string, Finding[]>> {
+    await this.scanning;
+    const out = new Map<string, Finding[]>();
+    for (const files of this.findingsByFolder().values()) for (const [uri, findings] of files) out.set(uri, findings);
+    return out;
+  }
+
+  /** After a change to `changedUri`, ask for a refresh if any other file's findings moved. */
+  private notifyIfOthersChanged(changedUri: string | undefined): void {
+    const next = new Map<string, string>();
+    for (const files of this.findingsByFolder().values()) {
+      for (const [uri, findings] of files) next.set(uri, findings.map((f) => `${f.ruleId}@${f.range.start}-${f.range.end}:${f.message}`).join('|'));
+    }
+    let others = false;
+    for (const [uri, fingerprint] of next) {
+      if (uri !== changedUri && this.lastFingerprints.get(uri) !== fingerprint) others = true;
+    }
+    for (const uri of this.lastFingerprints.keys()) if (!next.has(uri) && uri !== changedUri) others = true;
+    this.lastFingerprints = next;
+    if (others) this.options.onOthersChanged();
+  }
+}
