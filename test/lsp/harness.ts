@@ -4,6 +4,7 @@ import {
   ConfigurationRequest,
   DiagnosticRefreshRequest,
   DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
   DidChangeTextDocumentNotification,
   DidCloseTextDocumentNotification,
   DidOpenTextDocumentNotification,
@@ -46,7 +47,7 @@ export class LspHarness {
     });
   }
 
-  static async start(options: { configuration?: boolean } = {}): Promise<LspHarness> {
+  static async start(options: { configuration?: boolean; workspaceFolders?: string[] } = {}): Promise<LspHarness> {
     const up = new PassThrough();
     const down = new PassThrough();
     const serverConnection = createConnection(ProposedFeatures.all, new StreamMessageReader(up), new StreamMessageWriter(down));
@@ -60,10 +61,10 @@ export class LspHarness {
       processId: null,
       rootUri: null,
       capabilities: {
-        workspace: { configuration: options.configuration ?? true, diagnostics: { refreshSupport: true } },
+        workspace: { configuration: options.configuration ?? true, diagnostics: { refreshSupport: true }, workspaceFolders: true },
         textDocument: { diagnostic: { dynamicRegistration: false } },
       },
-      workspaceFolders: null,
+      workspaceFolders: options.workspaceFolders?.map((uri, i) => ({ uri, name: `folder${i}` })) ?? null,
     });
     harness.initializeResult = result;
     await client.sendNotification(InitializedNotification.type, {});
@@ -89,6 +90,10 @@ export class LspHarness {
 
   async configurationChanged(): Promise<void> {
     await this.client.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+  }
+
+  async filesChanged(changes: { uri: string; type: 1 | 2 | 3 }[]): Promise<void> {
+    await this.client.sendNotification(DidChangeWatchedFilesNotification.type, { changes });
   }
 
   async diagnostics(uri: string): Promise<Diagnostic[]> {

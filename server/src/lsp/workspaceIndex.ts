@@ -54,6 +54,8 @@ export class WorkspaceIndex {
   private scanning: Promise<void> = Promise.resolve();
   /** document versions whose text the index holds */
   private readonly indexedVersions = new Map<string, number>();
+  /** the latest pending update of each open document */
+  private readonly pending = new Map<string, Promise<void>>();
 
   constructor(private readonly options: WorkspaceIndexOptions) {}
 
@@ -192,10 +194,17 @@ export class WorkspaceIndex {
   }
 
   /** An open document changed (or opened): its text replaces the disk's. */
-  async documentChanged(document: TextDocument): Promise<void> {
+  documentChanged(document: TextDocument): Promise<void> {
+    const previous = this.pending.get(document.uri) ?? Promise.resolve();
+    // one update at a time per document, in order; a later pull waits for it
+    const run = previous.then(() => this.applyDocument(document));
+    this.pending.set(document.uri, run);
+    return run;
+  }
+
+  private async applyDocument(document: TextDocument): Promise<void> {
     await this.scanning;
     if (this.indexedVersions.get(document.uri) === document.version) return;
-    this.indexedVersions.set(document.uri, document.version);
     const configFolder = this.isConfigFile(document.uri);
     if (configFolder) {
       const { config, findings } = parseConfig(document.getText(), CONFIG_RULE_IDS);
@@ -204,10 +213,12 @@ export class WorkspaceIndex {
     } else {
       const folder = this.folderOf(document.uri);
       const settings = await this.options.settings(document.uri);
+      const text = document.getText();
       if (!settings.enable) folder.analysis.remove(document.uri);
-      else if (document.getText().length > settings.maxFileSize) folder.analysis.setSkipped(document.uri, fileTooLargeFinding(document.getText().length, settings.maxFileSize));
-      else folder.analysis.update(document.uri, document.getText());
+      else if (text.length > settings.maxFileSize) folder.analysis.setSkipped(document.uri, fileTooLargeFinding(text.length, settings.maxFileSize));
+      else folder.analysis.update(document.uri, text);
     }
+    this.indexedVersions.set(document.uri, document.version);
     this.changed();
     this.notifyIfOthersChanged(document.uri);
   }
@@ -215,6 +226,8 @@ export class WorkspaceIndex {
   /** An open document closed: fall back to the disk (or drop it if it is not part of the index). */
   async documentClosed(uri: string): Promise<void> {
     await this.scanning;
+    await this.pending.get(uri);
+    this.pending.delete(uri);
     this.indexedVersions.delete(uri);
     const entry = this.indexed(uri);
     if (entry) await this.readIntoIndex(entry.folder, entry.path);
@@ -257,6 +270,7 @@ export class WorkspaceIndex {
   /** The findings of one file: its own and the guardrails placed in it (current with the editor). */
   async findingsFor(uri: string): Promise<Finding[]> {
     await this.scanning;
+    await this.pending.get(uri);
     const open = this.options.documents.get(uri);
     if (open && this.indexedVersions.get(uri) !== open.version) await this.documentChanged(open);
     return this.findingsByFolder().get(this.folderOf(uri))?.get(uri) ?? [];

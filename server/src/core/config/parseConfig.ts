@@ -31,7 +31,8 @@ function peer(value: unknown, fallback: PeerSelectorConfig): PeerSelectorConfig 
  */
 export function parseConfig(text: string, knownRuleIds: readonly string[]): { config: GuardrailConfig; findings: Finding[] } {
   const findings: Finding[] = [];
-  const doc = parseDocument(text, YAML_OPTIONS);
+  // our own file, not kubectl's: YAML 1.2, where `off` is the string it looks like
+  const doc = parseDocument(text, { ...YAML_OPTIONS, schema: 'core' });
   for (const error of doc.errors) findings.push(finding(`YAML syntax error: ${error.message.split('\n')[0] ?? ''}`, error.pos[0], error.pos[1]));
   if (doc.errors.length > 0) return { config: DEFAULT_CONFIG, findings };
   let value: unknown;
