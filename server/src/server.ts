@@ -3,7 +3,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { registerDiagnostics } from './lsp/diagnostics';
 import { SettingsCache } from './lsp/settingsCache';
 import { WorkspaceIndex } from './lsp/workspaceIndex';
-import { ServerStatusNotification } from './protocol';
+import { CoverageRequest, ServerStatusNotification, type CoverageParams } from './protocol';
 import { VERSION } from './version';
 
 /**
@@ -102,6 +102,7 @@ export function startServer(connection: Connection, startedAt: number = performa
   connection.onDidChangeWatchedFiles((params) => background('Indexing file changes', index.filesChanged(params.changes.map((c) => ({ uri: c.uri, type: c.type })))));
 
   registerDiagnostics(connection, documents, settings, index, (uri) => index.textDocument(uri));
+  connection.onRequest(CoverageRequest.method, (params: CoverageParams) => index.coverage(params.folderUri));
   documents.listen(connection);
   connection.listen();
 }

@@ -132,3 +132,27 @@ describe('cli: check', () => {
     assert.deepEqual(out.findings.map((f) => [f.ruleId, f.severity]), [['file-skipped', 'info']]);
   });
 });
+
+describe('cli: configuration and coverage', () => {
+  it('prints the coverage table with --coverage', () => {
+    const r = run(['check', '--coverage', 'examples']);
+    assert.equal(r.code, 1);
+    const table = r.stdout.slice(r.stdout.indexOf('Coverage by namespace:'));
+    assert.match(table, /^namespace\s+workloads\s+deny-in\s+deny-out\s+isolated-in\s+isolated-out\s+dns-ok\s+allow-all\s+public$/m);
+    assert.match(table, /^shop\s+3\s+yes\s+yes\s+3\/3\s+3\/3\s+/m);
+  });
+
+  it('reads --config, applies it, and reports its errors as findings in the config file', () => {
+    const dir = join(fixtures, 'config');
+    const r = run(['check', '--format', 'json', '--config', 'test/fixtures/cli/config/netpol-guardrails.yaml', 'test/fixtures/cli/config/app.yaml']);
+    const out = JSON.parse(r.stdout) as JsonOutput;
+    const ids = out.findings.map((f) => `${f.file} ${f.ruleId}`);
+    assert.ok(dir.length > 0);
+    assert.deepEqual(ids, [
+      'test/fixtures/cli/config/netpol-guardrails.yaml config-invalid',
+      'test/fixtures/cli/config/app.yaml workload-not-isolated',
+    ]);
+    assert.equal(r.code, 1, 'the config error is an error finding');
+    assert.equal(run(['check', '--config', 'missing.yaml', 'examples']).code, 2);
+  });
+});

@@ -1,4 +1,4 @@
-import { LineIndex, RULES, type Finding, type RuleInfo, type Severity } from '../core';
+import { GUARDRAIL_RULES, LineIndex, RULES, type CoverageReport, type Finding, type RuleInfo, type Severity } from '../core';
 import { VERSION } from '../version';
 
 /** A finding with its file and 0-based positions, the unit every output format prints. */
@@ -27,10 +27,11 @@ export function summaryLine(results: readonly LocatedFinding[], files: number): 
 }
 
 /** The JSON contract (README "JSON output"): version 1. */
-export function formatJson(results: readonly LocatedFinding[]): string {
+export function formatJson(results: readonly LocatedFinding[], coverage?: CoverageReport): string {
   return JSON.stringify(
     {
       version: 1,
+      ...(coverage ? { coverage } : {}),
       findings: results.map((r) => ({
         ruleId: r.finding.ruleId,
         severity: r.finding.severity,
@@ -51,7 +52,7 @@ const SARIF_LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'er
 
 /** SARIF 2.1.0, validated in the tests against the official schema. */
 export function formatSarif(results: readonly LocatedFinding[]): string {
-  const rules: RuleInfo[] = Object.values(RULES);
+  const rules: RuleInfo[] = [...Object.values(RULES), ...GUARDRAIL_RULES.map((r) => ({ id: r.id, severity: r.severity, description: r.description }))];
   const ruleIndex = new Map(rules.map((rule, i) => [rule.id, i]));
   const sarif = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',

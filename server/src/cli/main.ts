@@ -1,6 +1,20 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_CONFIG, SEVERITY_ORDER, WorkspaceAnalysis, decodeManifestBytes, fileTooLargeFinding, type Severity } from '../core';
+import {
+  CONFIG_FILE_NAME,
+  DEFAULT_CONFIG,
+  GUARDRAIL_RULES,
+  SEVERITY_ORDER,
+  WorkspaceAnalysis,
+  decodeManifestBytes,
+  fileTooLargeFinding,
+  formatCoverageText,
+  parseConfig,
+  type Finding,
+  type GuardrailConfig,
+  type Severity,
+} from '../core';
 import { DEFAULT_SETTINGS } from '../settings';
 import { VERSION } from '../version';
 import { UsageError, collectInputs } from './files';
@@ -21,6 +35,8 @@ Options:
                              exit 1 when a finding at or above this severity exists
                              (default: error)
   --max-file-size BYTES      skip larger files (default: ${DEFAULT_SETTINGS.maxFileSize})
+  --config FILE              guardrail configuration (default: ./${CONFIG_FILE_NAME} if present)
+  --coverage                 also print the per-namespace coverage summary
   -h, --help                 show this help
   -v, --version              show the version
 
@@ -38,6 +54,23 @@ function parseSeverity(value: string): Severity {
   throw new UsageError(`--fail-on must be error, warning or info, not "${value}"`);
 }
 
+function loadConfig(path: string | undefined, cwd: string): { config: GuardrailConfig; configFile: string | undefined; configText: string; configFindings: Finding[] } {
+  const explicit = path !== undefined;
+  const file = resolve(cwd, path ?? CONFIG_FILE_NAME);
+  if (!existsSync(file)) {
+    if (explicit) throw new UsageError(`${path}: no such file or directory`);
+    return { config: DEFAULT_CONFIG, configFile: undefined, configText: '', configFindings: [] };
+  }
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`${path ?? CONFIG_FILE_NAME}: cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+  const { config, findings } = parseConfig(text, GUARDRAIL_RULES.map((r) => r.id));
+  return { config, configFile: relative(cwd, file) || file, configText: text, configFindings: findings };
+}
+
 function check(args: string[], io: CliIO): number {
   const { values, positionals } = parseArgs({
     args,
@@ -46,6 +79,8 @@ function check(args: string[], io: CliIO): number {
       format: { type: 'string', default: 'text' },
       'fail-on': { type: 'string', default: 'error' },
       'max-file-size': { type: 'string' },
+      config: { type: 'string' },
+      coverage: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -65,7 +100,8 @@ function check(args: string[], io: CliIO): number {
   }
   const paths = positionals.length > 0 ? positionals : ['.'];
   const inputs = collectInputs(paths, io.cwd, io.readStdin);
-  const workspace = new WorkspaceAnalysis(DEFAULT_CONFIG, { maxFileSizeBytes: maxFileSize });
+  const { config, configFile, configText, configFindings } = loadConfig(values.config, io.cwd);
+  const workspace = new WorkspaceAnalysis(config, { maxFileSizeBytes: maxFileSize });
   const texts = new Map<string, string>();
   for (const input of inputs) {
     if (input.size !== undefined && input.size > maxFileSize) {
@@ -88,11 +124,14 @@ function check(args: string[], io: CliIO): number {
   }
   const byFile = workspace.findings();
   const results: LocatedFinding[] = [];
+  if (configFile !== undefined) results.push(...locate(configFile, configText, configFindings));
   for (const input of inputs) results.push(...locate(input.path, texts.get(input.path) ?? '', byFile.get(input.path) ?? []));
-  if (format === 'json') io.stdout(`${formatJson(results)}\n`);
+  const coverageReport = values.coverage ? workspace.coverage() : undefined;
+  if (format === 'json') io.stdout(`${formatJson(results, coverageReport)}\n`);
   else if (format === 'sarif') io.stdout(`${formatSarif(results)}\n`);
   else {
     if (results.length > 0) io.stdout(`${formatText(results)}\n`);
+    if (coverageReport) io.stdout(`\nCoverage by namespace:\n${formatCoverageText(coverageReport)}\n`);
     io.stderr(`${summaryLine(results, inputs.length)}\n`);
   }
   const threshold = SEVERITY_ORDER[failOn];

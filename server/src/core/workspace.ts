@@ -4,6 +4,7 @@ import { buildInventory } from './inventory/buildInventory';
 import type { Inventory } from './inventory/model';
 import { NEVER_CANCELLED, type CancellationToken, type Finding } from './model/finding';
 import { runGuardrails } from './rules/runRules';
+import { coverage, type CoverageReport } from './coverage';
 import { applySuppressions } from './config/suppressions';
 import { ALL_RULES } from './model/ruleCatalog';
 import { GUARDRAIL_RULES } from './rules/registry';
@@ -67,6 +68,11 @@ export class WorkspaceAnalysis {
       [...this.files].map(([file, entry]) => ({ file, objects: entry.result.objects })),
       this.config.defaultNamespace,
     );
+  }
+
+  /** The per-namespace coverage summary of this workspace. */
+  coverage(): CoverageReport {
+    return coverage(this.inventory(), this.config);
   }
 
   /** Findings of every file: its own (validation) and the guardrails placed in it. */

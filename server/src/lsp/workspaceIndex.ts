@@ -12,6 +12,7 @@ import {
   decodeManifestBytes,
   fileTooLargeFinding,
   parseConfig,
+  type CoverageReport,
   type Finding,
 } from '../core';
 import type { Settings } from '../settings';
@@ -274,6 +275,13 @@ export class WorkspaceIndex {
     const open = this.options.documents.get(uri);
     if (open && this.indexedVersions.get(uri) !== open.version) await this.documentChanged(open);
     return this.findingsByFolder().get(this.folderOf(uri))?.get(uri) ?? [];
+  }
+
+  /** The coverage summary of a folder (the first, or the loose files when there is none). */
+  async coverage(folderUri: string | undefined): Promise<CoverageReport> {
+    await this.scanning;
+    const folder = (folderUri !== undefined ? this.folders.get(folderUri.replace(/\/$/, '')) : undefined) ?? this.folders.values().next().value ?? this.loose;
+    return folder.analysis.coverage();
   }
 
   /** A document for positions in a file: the editor's, or one made from the indexed text. */

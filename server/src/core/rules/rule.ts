@@ -8,6 +8,8 @@ import { rangeForPath, type PathSegment } from '../parse/manifest';
 export interface WorkspaceFinding {
   readonly file: string;
   readonly finding: Finding;
+  /** the namespace the finding is about */
+  readonly namespace: string;
 }
 
 export interface RuleContext {

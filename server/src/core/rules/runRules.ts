@@ -32,7 +32,7 @@ export function runGuardrails(
     const options = { ...rule.defaultOptions, ...(setting?.options ?? {}) };
     const emit = (subject: Subject, at: SourceRef, message: string, related: readonly RelatedInformation[] = []): void => {
       if (exempt(config.exemptions, rule.id, subject)) return;
-      findings.push({ file: at.file, finding: { ruleId: rule.id, severity, message, range: at.range, related } });
+      findings.push({ file: at.file, namespace: subject.namespace, finding: { ruleId: rule.id, severity, message, range: at.range, related } });
     };
     try {
       rule.check(
