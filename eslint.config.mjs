@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'server/src/core/validate/generated/**', 'test/e2e/.cache/**', '**/*.mjs'] },
+  { ignores: ['dist/**', 'node_modules/**', 'server/src/core/validate/generated/**', 'test/e2e/.cache/**', '**/*.mjs', '**/*.cjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -26,5 +26,5 @@ declare const validate: ((data: unknown) => boolean) & { errors?: SchemaErrorWit
 export = validate;
 `,
   );
-  process.stdout.write(`generated server/src/core/validate/generated/${module}.js\n`);
+  process.stderr.write(`generated server/src/core/validate/generated/${module}.js\n`);
 }

@@ -69,7 +69,7 @@ describe('CLI and language server agree', () => {
           character: d.range.start.character,
           endLine: d.range.end.line,
           endCharacter: d.range.end.character,
-          message: d.message,
+          message: typeof d.message === 'string' ? d.message : d.message.value,
         });
       }
     }

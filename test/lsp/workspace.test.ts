@@ -103,4 +103,16 @@ describe('language server: the workspace index', () => {
     const configDiagnostics = await lsp.diagnostics(pathToFileURL(configPath).toString());
     assert.deepEqual(configDiagnostics.map((d) => [d.code, d.range.start.line]), [['config-invalid', 2]]);
   });
+
+  it('keeps open documents analysed across a settings change (disable, then enable again)', async () => {
+    const web = uri('apps/web.yaml');
+    const enabled = (await lsp.diagnostics(web)).length;
+    assert.ok(enabled > 0);
+    lsp.settings = () => ({ enable: false });
+    await lsp.configurationChanged();
+    await waitFor(async () => ((await lsp.diagnostics(web)).length === 0 ? true : undefined), 5000, 'diagnostics gone');
+    lsp.settings = () => ({});
+    await lsp.configurationChanged();
+    await waitFor(async () => ((await lsp.diagnostics(web)).length === enabled ? true : undefined), 5000, 'diagnostics back');
+  });
 });

@@ -1,9 +1,9 @@
 import type { GuardrailConfig } from './config/config';
 import type { Direction, Inventory } from './inventory/model';
-import { isEmptySelector } from './selectors/labelSelector';
 import { isolatingPolicies } from './selectors/peers';
 import { allowAllEgress, allowAllIngress } from './rules/allowAll';
 import { egressBlocksDns } from './rules/egressBlocksDns';
+import { isDefaultDeny } from './rules/missingDefaultDeny';
 import { publicCidr } from './rules/publicCidr';
 import { runGuardrails } from './rules/runRules';
 
@@ -35,8 +35,7 @@ export interface CoverageReport {
 }
 
 function defaultDeny(inventory: Inventory, namespace: string, direction: Direction): boolean {
-  const type = direction === 'ingress' ? 'Ingress' : 'Egress';
-  return inventory.policies.some((p) => p.namespace === namespace && isEmptySelector(p.podSelector) && p.policyTypes.includes(type));
+  return inventory.policies.some((p) => p.namespace === namespace && isDefaultDeny(p, direction));
 }
 
 /** The per-namespace coverage summary, over every namespace the inventory knows. */

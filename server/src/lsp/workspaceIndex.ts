@@ -75,18 +75,23 @@ export class WorkspaceIndex {
         maxFileSize: 5 * 1024 * 1024,
       });
     }
-    this.scanning = this.rescanAll();
-    return this.scanning;
+    return this.rescanAll();
   }
 
   whenScanned(): Promise<void> {
     return this.scanning;
   }
 
-  async rescanAll(): Promise<void> {
-    for (const folder of this.folders.values()) await this.scanFolder(folder);
-    this.changed();
-    this.options.onOthersChanged();
+  /** Rescan every folder; requests wait for it. Open documents are re-applied afterwards. */
+  rescanAll(): Promise<void> {
+    this.scanning = this.scanning.then(async () => {
+      for (const folder of this.folders.values()) await this.scanFolder(folder);
+      // the scan emptied the folders: open documents must be indexed again from the editor
+      this.indexedVersions.clear();
+      this.changed();
+      this.options.onOthersChanged();
+    });
+    return this.scanning;
   }
 
   private folderOf(uri: string): FolderState {

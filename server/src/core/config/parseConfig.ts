@@ -46,14 +46,25 @@ export function parseConfig(text: string, knownRuleIds: readonly string[]): { co
   const root = doc.contents;
   const badPaths = new Set<string>();
   if (!validateConfigSchema(value)) {
-    for (const error of validateConfigSchema.errors ?? []) {
-      const path = decodePointer(error.instancePath, value);
+    const errors = validateConfigSchema.errors ?? [];
+    // an anyOf (a severity, or { severity, options }) fails once per branch and once more for
+    // itself: report one finding per value, naming the allowed values when a branch has them
+    const reported = new Set<string>();
+    for (const error of errors) {
       const property = error.keyword === 'additionalProperties' ? String(error.params['additionalProperty']) : undefined;
+      const key = `${error.instancePath} ${property ?? ''}`;
+      if (reported.has(key)) continue;
+      reported.add(key);
+      const path = decodePointer(error.instancePath, value);
       const at = property !== undefined ? [...path, property] : path;
       badPaths.add(JSON.stringify(path.slice(0, 2)));
       const range = root ? rangeForPath(root, at, property !== undefined ? 'key' : 'value', text) : { start: 0, end: 0 };
       const where = at.length > 0 ? at.join('.') : 'the configuration';
-      const message = property !== undefined ? `Unknown setting "${property}" in ${path.join('.') || 'the configuration'}.` : `${where}: ${error.message ?? 'invalid'}.`;
+      const siblings = errors.filter((e) => e.instancePath === error.instancePath && e.keyword !== 'additionalProperties');
+      const allowed: unknown = siblings.find((e) => e.keyword === 'enum')?.params['allowedValues'];
+      const alternatives = siblings.some((e) => e.keyword === 'anyOf') ? ' (or a map with severity and options)' : '';
+      const detail = Array.isArray(allowed) ? `must be one of ${allowed.map(String).join(', ')}${alternatives}` : (error.message ?? 'invalid');
+      const message = property !== undefined ? `Unknown setting "${property}" in ${path.join('.') || 'the configuration'}.` : `${where}: ${detail}.`;
       findings.push(finding(`${message} The default applies instead.`, range.start, range.end));
     }
   }

@@ -43,6 +43,11 @@ function asProtocol(v: unknown): Protocol | undefined {
   return v === 'TCP' || v === 'UDP' || v === 'SCTP' ? v : undefined;
 }
 
+/** metadata.namespace, where `namespace: ""` means unset as it does for kubectl and the API server. */
+function namespaceOf(object: ManifestObject, defaultNamespace: string): string {
+  return asString(object.namespace) ?? defaultNamespace;
+}
+
 /** The range of metadata.name, or of the object's first line: where object-level findings go. */
 export function sourceOf(file: string, object: ManifestObject): SourceRef {
   const relative = rangeForPath(object.node, ['metadata', 'name'], 'value', object.chunkText);
@@ -121,7 +126,7 @@ function policyInfo(file: string, object: ManifestObject, defaultNamespace: stri
       : (['Ingress', 'Egress'] as const).filter((t) => declared.includes(t));
   return {
     name: object.name ?? '',
-    namespace: object.namespace ?? defaultNamespace,
+    namespace: namespaceOf(object, defaultNamespace),
     namespaceExplicit: object.namespace !== undefined && object.namespace !== '',
     podSelector: parseLabelSelector(spec['podSelector']) ?? EMPTY_SELECTOR,
     declaredPolicyTypes: declared,
@@ -161,7 +166,7 @@ export function buildInventory(inputs: readonly InventoryInput[], defaultNamespa
       if (!kind || !object.name) continue;
       const template = podTemplate(kind, object.value);
       if (!template) continue;
-      const namespace = object.namespace ?? defaultNamespace;
+      const namespace = namespaceOf(object, defaultNamespace);
       implied.add(namespace);
       workloads.push({
         kind,

@@ -2,6 +2,7 @@ import { Alias, isAlias, isCollection, isMap, isPair, isScalar, isSeq, parseAllD
 import type { Document, Node as YamlNode, ParsedNode, YAMLMap } from 'yaml';
 import type { Finding, OffsetRange } from '../model/finding';
 import { RULES } from '../model/ruleCatalog';
+import { kubectlScalarTags } from './kubectlScalars';
 
 /**
  * Parsing with ranges. A text is cut into chunks at document markers (a `---` line starts a new
@@ -42,6 +43,8 @@ export const YAML_OPTIONS = {
   // kubectl turns YAML into JSON with sigs.k8s.io/yaml (go-yaml v2): YAML 1.1 scalars, so
   // `yes`/`on` are booleans and `0777` is octal there. Parse the same way.
   schema: 'yaml-1.1',
+  // ...but with go-yaml v2's scalar resolution where the `yaml` package's YAML 1.1 differs
+  customTags: kubectlScalarTags,
   keepSourceTokens: true,
   uniqueKeys: true,
   prettyErrors: false,
@@ -192,6 +195,14 @@ export function parseChunk(text: string, chunkOffset: number, reportSyntax: bool
     const docs = parseAllDocuments(text, YAML_OPTIONS);
     const list = Array.isArray(docs) ? docs : [];
     for (const doc of list) {
+      // The composer catches its own stack overflow on deep nesting and records it as an error
+      // (RESOURCE_EXHAUSTION, "Maximum call stack size exceeded"): that is no syntax error of the
+      // user's, and the half-built document is not worth validating.
+      if (doc.errors.some((error) => error.code === 'RESOURCE_EXHAUSTION')) {
+        const start = nodeRange(doc.contents)?.start ?? 0;
+        findings.push(skipFinding('Document skipped: it is nested too deeply to analyse.', { start, end: start }));
+        continue;
+      }
       if (reportSyntax) {
         for (const error of [...doc.errors]) {
           const [start, end] = error.pos;

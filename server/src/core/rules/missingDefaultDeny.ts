@@ -1,6 +1,17 @@
-import type { Direction } from '../inventory/model';
+import type { Direction, NetworkPolicyInfo } from '../inventory/model';
 import { isEmptySelector } from '../selectors/labelSelector';
 import type { GuardrailRule } from './rule';
+
+/**
+ * A namespace's default deny for a direction: a policy with podSelector: {} that isolates every pod
+ * for it. A rule with neither peers nor ports (`- {}`) in that direction allows all of it again, so
+ * such a policy is an allow-all (the "allow all ingress" example of the Kubernetes docs), not a deny.
+ */
+export function isDefaultDeny(policy: NetworkPolicyInfo, direction: Direction): boolean {
+  const type = direction === 'ingress' ? 'Ingress' : 'Egress';
+  const rules = direction === 'ingress' ? policy.ingress : policy.egress;
+  return isEmptySelector(policy.podSelector) && policy.policyTypes.includes(type) && !rules.some((r) => r.peers.length === 0 && r.ports.length === 0);
+}
 
 /** A namespace with workloads lacks a policy whose empty podSelector isolates every pod. */
 export const missingDefaultDeny: GuardrailRule = {
@@ -15,12 +26,12 @@ export const missingDefaultDeny: GuardrailRule = {
     const namespacesWithWorkloads = new Set(inventory.workloads.filter((w) => !w.hostNetwork).map((w) => w.namespace));
     for (const namespace of namespacesWithWorkloads) {
       const info = inventory.namespaces.get(namespace);
-      const firstWorkload = inventory.workloads.find((w) => w.namespace === namespace);
+      const firstWorkload = inventory.workloads.find((w) => w.namespace === namespace && !w.hostNetwork);
       const source = info?.source ?? firstWorkload?.source;
       if (!source) continue;
       for (const direction of directions) {
         const type = direction === 'ingress' ? 'Ingress' : 'Egress';
-        const covered = inventory.policies.some((p) => p.namespace === namespace && isEmptySelector(p.podSelector) && p.policyTypes.includes(type));
+        const covered = inventory.policies.some((p) => p.namespace === namespace && isDefaultDeny(p, direction));
         if (covered) continue;
         out.namespace(namespace, source, `Namespace "${namespace}" has no default-deny ${direction} policy: add a NetworkPolicy with podSelector: {} and policyTypes: [${type}] so pods are isolated for ${direction} unless a policy allows it.`,
         );

@@ -1,7 +1,7 @@
 import type { Finding, RelatedInformation, Severity } from '../model/finding';
 import type { GuardrailConfig } from '../config/config';
 import type { Inventory, NetworkPolicyInfo, SourceRef, Workload } from '../inventory/model';
-import type { Labels } from '../selectors/labelSelector';
+import type { LabelSelector, Labels } from '../selectors/labelSelector';
 import { rangeForPath, type PathSegment } from '../parse/manifest';
 
 /** A finding placed in a file of the workspace. */
@@ -35,6 +35,8 @@ export interface Subject {
   readonly namespace: string;
   /** the pods concerned (a workload's), when the finding is about pods */
   readonly podLabels?: Labels;
+  /** the pods concerned as a selector (a policy's spec.podSelector), when the finding is about a policy */
+  readonly podSelector?: LabelSelector;
 }
 
 export interface Reporter {

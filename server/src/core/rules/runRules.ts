@@ -2,7 +2,7 @@ import type { Exemption, GuardrailConfig } from '../config/config';
 import type { Inventory, SourceRef } from '../inventory/model';
 import type { CancellationToken, RelatedInformation, Severity } from '../model/finding';
 import { NEVER_CANCELLED } from '../model/finding';
-import { selectorMatches } from '../selectors/labelSelector';
+import { selectorImplies, selectorMatches } from '../selectors/labelSelector';
 import { GUARDRAIL_RULES } from './registry';
 import type { GuardrailRule, Subject, WorkspaceFinding } from './rule';
 
@@ -10,7 +10,12 @@ function exempt(exemptions: readonly Exemption[], ruleId: string, subject: Subje
   return exemptions.some((e) => {
     if (e.rules && !e.rules.includes(ruleId)) return false;
     if (e.namespaces && !e.namespaces.includes(subject.namespace)) return false;
-    if (e.podSelector) return subject.podLabels !== undefined && selectorMatches(e.podSelector, subject.podLabels);
+    if (e.podSelector) {
+      if (subject.podLabels !== undefined) return selectorMatches(e.podSelector, subject.podLabels);
+      // a policy is exempt when every pod it selects is: `podSelector: { app: ingress-nginx }` with
+      // rules [allow-all-ingress] exempts the ingress controller's own policy
+      return subject.podSelector !== undefined && selectorImplies(subject.podSelector, e.podSelector);
+    }
     return e.namespaces !== undefined || e.rules !== undefined;
   });
 }
@@ -38,7 +43,7 @@ export function runGuardrails(
       rule.check(
         { inventory, options, config },
         {
-          policy: (policy, at, message, related) => emit({ namespace: policy.namespace }, at, message, related),
+          policy: (policy, at, message, related) => emit({ namespace: policy.namespace, podSelector: policy.podSelector }, at, message, related),
           workload: (workload, message, related) => emit({ namespace: workload.namespace, podLabels: workload.podLabels }, workload.source, message, related),
           namespace: (namespace, at, message) => emit({ namespace }, at, message),
         },

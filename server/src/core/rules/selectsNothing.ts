@@ -1,24 +1,37 @@
-import type { Inventory, PolicyPeer } from '../inventory/model';
-import { formatSelector, isEmptySelector, type LabelSelector, type Labels } from '../selectors/labelSelector';
+import { NAMESPACE_NAME_LABEL, type Inventory, type PolicyPeer } from '../inventory/model';
+import { formatSelector, isEmptySelector, selectorMatches, type LabelSelector, type Labels } from '../selectors/labelSelector';
 import { isSelectorPeer, namespaceLabels, peerSelectsNamespace, peerSelectsWorkload, policySelects } from '../selectors/peers';
 import { policyName, policyRange, type GuardrailRule } from './rule';
 
-/** The label pair among `candidates` closest to the selector's first unmatched matchLabels pair. */
+/** Edits a typo of `text` may plausibly have: one per four characters, at least one. */
+function typoBudget(text: string): number {
+  return Math.max(1, Math.floor(text.length / 4));
+}
+
+/**
+ * The label pair among `candidates` that is a near miss of one of the selector's matchLabels pairs:
+ * key and value each within a typo's distance of it (by their own length, so `env=prod` is no near
+ * miss of `env=dev`, while `team=paymnets` is one of `team=payments`).
+ */
 function nearestLabel(selector: LabelSelector, candidates: readonly Labels[]): string | undefined {
   let best: string | undefined;
   let bestScore = Infinity;
   for (const [key, value] of Object.entries(selector.matchLabels)) {
     for (const labels of candidates) {
       for (const [k, v] of Object.entries(labels)) {
-        const score = (k === key ? 0 : editDistance(k, key) + 2) + editDistance(v, value);
-        if (score < bestScore && !(k === key && v === value)) {
+        if (k === key && v === value) continue;
+        const keyDistance = editDistance(k, key);
+        const valueDistance = editDistance(v, value);
+        if (keyDistance > (k === key ? 0 : typoBudget(key)) || valueDistance > typoBudget(value)) continue;
+        const score = keyDistance + valueDistance;
+        if (score < bestScore) {
           bestScore = score;
           best = `${k}=${v}`;
         }
       }
     }
   }
-  return bestScore <= 4 ? best : undefined;
+  return best;
 }
 
 function editDistance(a: string, b: string): number {
@@ -68,10 +81,13 @@ function peerDescription(peer: PolicyPeer): string {
   return parts.join(' and ');
 }
 
-function peerIsJudgeable(peer: PolicyPeer): boolean {
-  // an empty namespaceSelector also matches namespaces created later: never "nothing"
-  if (peer.namespaceSelector && isEmptySelector(peer.namespaceSelector)) return !peer.podSelector || !isEmptySelector(peer.podSelector);
-  return true;
+/**
+ * Whether a namespaceSelector also matches namespaces the workspace does not hold: a namespace that
+ * carries only its automatic kubernetes.io/metadata.name label, as kube-system does, under a name no
+ * `In` list can contain. That is `{}` and selectors made only of NotIn / DoesNotExist.
+ */
+function matchesUnseenNamespaces(selector: LabelSelector): boolean {
+  return selectorMatches(selector, { [NAMESPACE_NAME_LABEL]: '(a namespace outside the workspace)' });
 }
 
 export const peerSelectsNothing: GuardrailRule = {
@@ -87,7 +103,7 @@ export const peerSelectsNothing: GuardrailRule = {
         const rules = direction === 'ingress' ? policy.ingress : policy.egress;
         rules.forEach((rule, i) => {
           rule.peers.forEach((peer, j) => {
-            if (!isSelectorPeer(peer) || !peerIsJudgeable(peer)) return;
+            if (!isSelectorPeer(peer)) return;
             const matchingNamespaces = namespaces.filter((ns) => peerSelectsNamespace(inventory, policy, peer, ns));
             const at = policyRange(policy, ['spec', direction, i, peersKey, j]);
             if (peer.namespaceSelector && matchingNamespaces.length === 0) {
@@ -111,6 +127,10 @@ export const peerSelectsNothing: GuardrailRule = {
             if (inventory.workloads.some((w) => peerSelectsWorkload(inventory, policy, peer, w))) return;
             const candidates = inventory.workloads.filter((w) => judgeable.includes(w.namespace)).map((w) => w.podLabels);
             const suggestion = nearestLabel(peer.podSelector, candidates);
+            // namespaceSelector: {} (or only NotIn / DoesNotExist) also reaches kube-system and every
+            // other namespace outside the workspace, where the pods may well run (k8s-app=kube-dns):
+            // report only a near miss, a likely typo
+            if (peer.namespaceSelector && matchesUnseenNamespaces(peer.namespaceSelector) && !suggestion) return;
             out.policy(policy, 
               at,
               `This ${peersKey} peer of ${policyName(policy)} matches no workload: no pod with ${formatSelector(peer.podSelector)} in ${judgeable.length === 1 ? `namespace "${judgeable[0] ?? ''}"` : `namespaces ${judgeable.join(', ')}`}.${suggestion ? ` Did you mean ${suggestion}?` : ''}`,

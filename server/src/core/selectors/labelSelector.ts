@@ -92,6 +92,31 @@ export function selectorMatches(selector: LabelSelector | undefined, labels: Lab
   return selector.matchExpressions.every((req) => requirementMatches(req, labels));
 }
 
+/**
+ * The labels every object the selector matches is sure to carry: its matchLabels and its `In`
+ * requirements with a single value. Selectors elsewhere (a DNS location, an exemption) are
+ * compared against these when there is no concrete object to look at.
+ */
+export function requiredLabels(selector: LabelSelector): Labels {
+  const out: Record<string, string> = { ...selector.matchLabels };
+  for (const req of selector.matchExpressions) {
+    const only = req.values[0];
+    if (req.operator === 'In' && req.values.length === 1 && only !== undefined) out[req.key] = only;
+  }
+  return out;
+}
+
+/**
+ * Whether every object `inner` matches is also matched by `outer`, as far as can be told without
+ * the objects: `outer` must hold on the labels `inner` requires, and must be made of positive
+ * requirements only (matchLabels, In, Exists), since a NotIn or DoesNotExist could fail on a label
+ * that `inner` leaves open.
+ */
+export function selectorImplies(inner: LabelSelector, outer: LabelSelector): boolean {
+  if (!isUsableSelector(inner) || outer.matchExpressions.some((r) => r.operator === 'NotIn' || r.operator === 'DoesNotExist')) return false;
+  return selectorMatches(outer, requiredLabels(inner));
+}
+
 /** `app=frontend, tier in (web)` — kubectl's selector syntax, for messages. */
 export function formatSelector(selector: LabelSelector): string {
   const parts = Object.entries(selector.matchLabels).map(([k, v]) => `${k}=${v}`);

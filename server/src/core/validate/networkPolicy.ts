@@ -40,6 +40,10 @@ function asString(v: unknown): string | undefined {
 function isSet(v: unknown): boolean {
   return v !== undefined && v !== null;
 }
+/** A value the API decodes into an int32; anything else is a type error the schema reports. */
+function asInt32(v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isInteger(v) && v >= -2147483648 && v <= 2147483647 ? v : undefined;
+}
 
 class Issues {
   readonly list: ValidationIssue[] = [];
@@ -52,9 +56,9 @@ class Issues {
     this.add('invalid', path, at, target, `${formatFieldPath(path)}: Invalid value: ${apiValue(value)}: ${detail}`, message);
   }
 
-  required(path: readonly PathSegment[], detail: string, message: string, at: readonly PathSegment[] = path): void {
+  required(path: readonly PathSegment[], detail: string, message: string, at: readonly PathSegment[] = path, target: 'key' | 'value' = 'value'): void {
     const tail = detail ? `: ${detail}` : '';
-    this.add('required', path, at, 'value', `${formatFieldPath(path)}: Required value${tail}`, message);
+    this.add('required', path, at, target, `${formatFieldPath(path)}: Required value${tail}`, message);
   }
 
   forbidden(path: readonly PathSegment[], detail: string, message: string, at: readonly PathSegment[] = path, target: 'key' | 'value' = 'value'): void {
@@ -75,14 +79,20 @@ const SUPPORTED_PROTOCOLS = ['TCP', 'UDP', 'SCTP'] as const;
 const SUPPORTED_POLICY_TYPES = ['Ingress', 'Egress'] as const;
 const SELECTOR_OPERATORS = ['In', 'NotIn', 'Exists', 'DoesNotExist'];
 
-function firstSentence(msgs: readonly string[]): string {
-  return msgs.join('; ');
+// apimachinery pkg/api/validation NameIsDNSSubdomain(name, prefix) with maskTrailingDash, quirk
+// included: `name[:len(name)-2] + "a"` drops the dash AND the character before it, and a lone "-"
+// is not masked. So "ab_-" passes as a prefix while "-" does not.
+function nameIsDNSSubdomain(name: string, prefix: boolean): string[] {
+  const value = prefix && name.length > 1 && name.endsWith('-') ? `${name.slice(0, -2)}a` : name;
+  return isDNS1123Subdomain(value);
 }
 
-// apimachinery pkg/api/validation NameIsDNSSubdomain(name, prefix): a generateName prefix may end in '-'.
-function nameIsDNSSubdomain(name: string, prefix: boolean): string[] {
-  const value = prefix && name.endsWith('-') ? `${name.slice(0, -1)}a` : name;
-  return isDNS1123Subdomain(value);
+// apiserver pkg/storage/names SimpleNameGenerator: base[:MaxGeneratedNameLength] + 5 random
+// characters from [bcdfghjklmnpqrstvwxz2456789]; every such suffix validates alike, so a fixed one
+// stands in for it.
+const MAX_GENERATED_NAME_LENGTH = 58;
+function generatedName(generateName: string): string {
+  return `${generateName.slice(0, MAX_GENERATED_NAME_LENGTH)}xxxxx`;
 }
 
 function validateObjectMeta(meta: Obj | undefined, out: Issues): void {
@@ -94,10 +104,21 @@ function validateObjectMeta(meta: Obj | undefined, out: Issues): void {
       out.invalid([...path, 'generateName'], generateName, msg, `metadata.generateName "${generateName}" is not a valid name prefix: ${msg}.`);
     }
   }
-  const name = asString(m['name']) ?? '';
-  if (name.length === 0) {
+  const rawName = m['name'];
+  const name = asString(rawName) ?? '';
+  const mistyped = (v: unknown): boolean => isSet(v) && typeof v !== 'string';
+  if (mistyped(rawName) || mistyped(m['generateName'])) {
+    // a type error: the schema check reports it, and the API server stops there
+  } else if (name.length === 0) {
     if (generateName.length === 0) {
-      out.required([...path, 'name'], 'name or generateName is required', 'metadata.name is required: give the NetworkPolicy a name such as "default-deny-ingress".', isSet(m['name']) ? [...path, 'name'] : meta ? path : []);
+      out.required([...path, 'name'], 'name or generateName is required', 'metadata.name is required: give the NetworkPolicy a name such as "default-deny-ingress".', isSet(rawName) ? [...path, 'name'] : meta ? path : [], isSet(rawName) ? 'value' : 'key');
+    } else {
+      // apiserver registry/generic/registry Store.Create sets the name from generateName before
+      // ValidateObjectMeta runs, so the generated name is validated too.
+      const generated = generatedName(generateName);
+      for (const msg of nameIsDNSSubdomain(generated, false)) {
+        out.invalid([...path, 'name'], generated, msg, `The name generated from metadata.generateName "${generateName}" (it plus 5 random characters, e.g. "${generated}") is not a valid name: use lower-case letters, digits, '-' and '.', starting with a letter or digit.`, [...path, 'generateName']);
+      }
     }
   } else {
     for (const msg of nameIsDNSSubdomain(name, false)) {
@@ -155,12 +176,18 @@ function validateLabelSelector(selector: Obj, path: readonly PathSegment[], out:
     const expr = asItemObj(raw);
     if (!expr) return;
     const exprPath = [...path, 'matchExpressions', i];
-    const operator = asString(expr['operator']) ?? '';
-    const values = Array.isArray(expr['values']) ? (expr['values'] as unknown[]) : [];
-    switch (operator) {
+    const rawOperator = expr['operator'];
+    const operator = asString(rawOperator) ?? '';
+    const rawValues = expr['values'];
+    // values of the wrong type are the schema's to report (the API server stops at decoding)
+    const valuesTyped = !isSet(rawValues) || Array.isArray(rawValues);
+    const values = Array.isArray(rawValues) ? (rawValues as unknown[]) : [];
+    switch (isSet(rawOperator) && typeof rawOperator !== 'string' ? undefined : operator) {
+      case undefined:
+        break;
       case 'In':
       case 'NotIn':
-        if (values.length === 0) {
+        if (values.length === 0 && valuesTyped) {
           out.required([...exprPath, 'values'], "must be specified when `operator` is 'In' or 'NotIn'", `Operator ${operator} needs at least one value: add values: ["..."], or use Exists to match any value.`, isSet(expr['values']) ? [...exprPath, 'values'] : [...exprPath, 'operator']);
         }
         break;
@@ -175,9 +202,11 @@ function validateLabelSelector(selector: Obj, path: readonly PathSegment[], out:
         out.invalid([...exprPath, 'operator'], operator, 'not a valid selector operator', `"${operator}" is not a selector operator: use In, NotIn, Exists or DoesNotExist (case-sensitive)${near ? `, here "${near}"` : ''}.`, isSet(expr['operator']) ? [...exprPath, 'operator'] : exprPath);
       }
     }
-    const key = asString(expr['key']) ?? '';
-    for (const msg of isQualifiedName(key)) {
-      out.invalid([...exprPath, 'key'], key, msg, key === '' ? 'A match expression needs a key: the label name to test, e.g. key: app.' : `Label key "${key}" is invalid: ${msg}.`, isSet(expr['key']) ? [...exprPath, 'key'] : exprPath);
+    const rawKey = expr['key'];
+    const key = asString(rawKey) ?? '';
+    const keyMsgs = isSet(rawKey) && typeof rawKey !== 'string' ? [] : isQualifiedName(key);
+    for (const msg of keyMsgs) {
+      out.invalid([...exprPath, 'key'], key, msg, key === '' ? 'A match expression needs a key: the label name to test, e.g. key: app.' : `Label key "${key}" is invalid: ${msg}.`, isSet(rawKey) ? [...exprPath, 'key'] : exprPath);
     }
     values.forEach((v, j) => {
       if (typeof v !== 'string') return;
@@ -195,15 +224,20 @@ function validatePort(port: Obj, path: readonly PathSegment[], out: Issues): voi
     out.notSupported([...path, 'protocol'], protocol, SUPPORTED_PROTOCOLS, `protocol "${protocol}" is not supported: use TCP, UDP or SCTP (upper case)${near ? `, here ${near}` : ''}; leave it out for TCP.`);
   }
   const value = port['port'];
-  const endPort = port['endPort'];
-  const hasEndPort = typeof endPort === 'number';
-  if (typeof value === 'number') {
-    for (const msg of isValidPortNum(value)) {
-      out.invalid([...path, 'port'], value, msg, `Port ${value} is out of range: a port number must be between 1 and 65535.`);
+  const portNumber = asInt32(value);
+  // a port or endPort of the wrong type (or beyond int32) is a decoding error the schema reports
+  const portMistyped = isSet(value) && portNumber === undefined && typeof value !== 'string';
+  const endPort = asInt32(port['endPort']);
+  const hasEndPort = endPort !== undefined;
+  if (portMistyped) return;
+  if (portNumber !== undefined) {
+    for (const msg of isValidPortNum(portNumber)) {
+      out.invalid([...path, 'port'], portNumber, msg, `Port ${portNumber} is out of range: a port number must be between 1 and 65535.`);
     }
     if (hasEndPort) {
-      if (endPort < value) {
-        out.invalid([...path, 'endPort'], endPort, 'must be greater than or equal to `port`', `endPort ${endPort} is below port ${value}: a range runs from port up to endPort, e.g. port: ${Math.min(value, endPort)} with endPort: ${Math.max(value, endPort)}.`);
+      if (endPort < portNumber) {
+        // pkg/apis/networking/validation ValidateNetworkPolicyPort quotes port.Port.IntVal here, not endPort
+        out.invalid([...path, 'endPort'], portNumber, 'must be greater than or equal to `port`', `endPort ${endPort} is below port ${portNumber}: a range runs from port up to endPort, e.g. port: ${Math.min(portNumber, endPort)} with endPort: ${Math.max(portNumber, endPort)}.`);
       }
       for (const msg of isValidPortNum(endPort)) {
         out.invalid([...path, 'endPort'], endPort, msg, `endPort ${endPort} is out of range: a port number must be between 1 and 65535.`);
@@ -213,16 +247,16 @@ function validatePort(port: Obj, path: readonly PathSegment[], out: Issues): voi
     if (hasEndPort) {
       out.invalid([...path, 'endPort'], endPort, 'may not be specified when `port` is non-numeric', `endPort needs a numeric port: "${value}" is a named port, so either use a number for port or remove endPort.`);
     }
-    const msgs = isValidPortName(value);
-    if (msgs.length > 0) {
-      const numeric = /^\d+$/.test(value);
+    // one finding per message, as the API server returns one error per message
+    const numeric = /^\d+$/.test(value);
+    for (const msg of isValidPortName(value)) {
       out.invalid(
         [...path, 'port'],
         value,
-        firstSentence(msgs),
+        msg,
         numeric
           ? `Port "${value}" is a string, so the API reads it as a port name, and names need a letter: write port: ${value} without quotes.`
-          : `Port name "${value}" is invalid: ${firstSentence(msgs)}. A named port is up to 15 lower-case letters, digits and '-', with at least one letter, e.g. "http-metrics".`,
+          : `Port name "${value}" is invalid: it ${msg}. A named port is up to 15 lower-case letters, digits and '-', with at least one letter, e.g. "http-metrics".`,
       );
     }
   } else if (hasEndPort) {
@@ -232,9 +266,11 @@ function validatePort(port: Obj, path: readonly PathSegment[], out: Issues): voi
 
 // pkg/apis/networking/validation ValidateIPBlock, with IsValidCIDRForLegacyField(strict=false)
 function validateIPBlock(ipBlock: Obj, path: readonly PathSegment[], out: Issues): void {
-  const cidr = asString(ipBlock['cidr']) ?? '';
+  const rawCidr = ipBlock['cidr'];
+  if (isSet(rawCidr) && typeof rawCidr !== 'string') return;
+  const cidr = asString(rawCidr) ?? '';
   if (cidr === '') {
-    out.required([...path, 'cidr'], '', 'ipBlock needs a cidr, e.g. cidr: 10.0.0.0/8 (IPv4) or 2001:db8::/32 (IPv6).', isSet(ipBlock['cidr']) ? [...path, 'cidr'] : path);
+    out.required([...path, 'cidr'], '', 'ipBlock needs a cidr, e.g. cidr: 10.0.0.0/8 (IPv4) or 2001:db8::/32 (IPv6).', isSet(rawCidr) ? [...path, 'cidr'] : path, isSet(rawCidr) ? 'value' : 'key');
     return;
   }
   const net = parseCIDRSloppy(cidr);
@@ -275,25 +311,23 @@ function exampleExcept(cidr: string, isIPv4: boolean): string {
 
 // pkg/apis/networking/validation ValidateNetworkPolicyPeer
 function validatePeer(peer: Obj, path: readonly PathSegment[], out: Issues): void {
+  // A field of the wrong type still counts as set: the schema reports it, and "must specify a
+  // peer" on top of that would be wrong.
   let numPeers = 0;
-  const podSelector = asObj(peer['podSelector']);
-  const namespaceSelector = asObj(peer['namespaceSelector']);
-  const ipBlock = asObj(peer['ipBlock']);
-  if (podSelector) {
+  for (const [key, validate] of [
+    ['podSelector', validateLabelSelector],
+    ['namespaceSelector', validateLabelSelector],
+    ['ipBlock', validateIPBlock],
+  ] as const) {
+    const value = peer[key];
+    if (!isSet(value)) continue;
     numPeers++;
-    validateLabelSelector(podSelector, [...path, 'podSelector'], out);
-  }
-  if (namespaceSelector) {
-    numPeers++;
-    validateLabelSelector(namespaceSelector, [...path, 'namespaceSelector'], out);
-  }
-  if (ipBlock) {
-    numPeers++;
-    validateIPBlock(ipBlock, [...path, 'ipBlock'], out);
+    const obj = asObj(value);
+    if (obj) validate(obj, [...path, key], out);
   }
   if (numPeers === 0) {
     out.required(path, 'must specify a peer', 'This peer selects nothing: set podSelector, namespaceSelector or ipBlock (an empty podSelector: {} means every pod in the namespace).');
-  } else if (numPeers > 1 && ipBlock) {
+  } else if (numPeers > 1 && isSet(peer['ipBlock'])) {
     out.forbidden(path, 'may not specify both ipBlock and another peer', 'ipBlock cannot be combined with podSelector or namespaceSelector in one peer: split them into two list items ("- ipBlock: ..." and "- podSelector: ...").', [...path, 'ipBlock'], 'key');
   }
 }
@@ -338,7 +372,8 @@ function validateSpec(spec: Obj, out: Issues): void {
 /** ValidateNetworkPolicy on create: metadata, then spec. */
 export function networkPolicyIssues(policy: Obj): ValidationIssue[] {
   const out = new Issues();
-  validateObjectMeta(asObj(policy['metadata']), out);
+  // metadata of the wrong type is a decoding error the schema reports
+  if (!isSet(policy['metadata']) || asObj(policy['metadata'])) validateObjectMeta(asObj(policy['metadata']), out);
   validateSpec(asObj(policy['spec']) ?? {}, out);
   return out.list;
 }

@@ -1,0 +1,149 @@
+/**
+ * A deterministic multi-namespace workspace: each namespace gets workloads (Deployments,
+ * StatefulSets, DaemonSets, CronJobs), a default-deny, DNS egress and per-app allow policies, spread
+ * over files the way real repositories are (one app per file, some multi-document files).
+ */
+
+function rng(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface GeneratedFile {
+  readonly path: string;
+  readonly text: string;
+  readonly resources: number;
+}
+
+const KINDS = ['Deployment', 'Deployment', 'Deployment', 'StatefulSet', 'DaemonSet', 'CronJob'] as const;
+
+function workload(kind: (typeof KINDS)[number], ns: string, app: string, tier: string, port: number): string {
+  const podTemplate = `metadata:
+      labels:
+        app: ${app}
+        tier: ${tier}
+        app.kubernetes.io/part-of: ${ns}
+    spec:
+      containers:
+        - name: ${app}
+          image: registry.example.com/${ns}/${app}:1.${port % 17}.0
+          ports:
+            - name: http
+              containerPort: ${port}
+            - name: metrics
+              containerPort: 9090`;
+  const spec =
+    kind === 'CronJob'
+      ? `spec:
+  schedule: "*/15 * * * *"
+  jobTemplate:
+    spec:
+      template:
+        ${podTemplate.replace(/\n/g, '\n    ')}`
+      : `spec:
+  selector:
+    matchLabels:
+      app: ${app}
+  template:
+    ${podTemplate}`;
+  return `apiVersion: ${kind === 'CronJob' ? 'batch/v1' : 'apps/v1'}
+kind: ${kind}
+metadata:
+  name: ${app}
+  namespace: ${ns}
+${spec}
+`;
+}
+
+function allowPolicy(ns: string, app: string, from: string, port: number): string {
+  return `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: ${app}-allow
+  namespace: ${ns}
+spec:
+  podSelector:
+    matchLabels:
+      app: ${app}
+  policyTypes: [Ingress, Egress]
+  ingress:
+    - from:
+        - podSelector:
+            matchLabels:
+              app: ${from}
+      ports:
+        - port: ${port}
+          protocol: TCP
+  egress:
+    - to:
+        - namespaceSelector:
+            matchLabels:
+              kubernetes.io/metadata.name: kube-system
+          podSelector:
+            matchLabels:
+              k8s-app: kube-dns
+      ports:
+        - port: 53
+          protocol: UDP
+        - port: 53
+          protocol: TCP
+`;
+}
+
+function denyAll(ns: string): string {
+  return `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: default-deny-all
+  namespace: ${ns}
+spec:
+  podSelector: {}
+  policyTypes: [Ingress, Egress]
+`;
+}
+
+/**
+ * About `resources` objects in about `files` files: an app file holds a workload and its policy
+ * (2 resources), so the mix of one- and two-document files is tuned to the ratio asked for.
+ */
+export function generateWorkspace(options: { files: number; resources: number; seed?: number }): GeneratedFile[] {
+  const random = rng(options.seed ?? 42);
+  const out: GeneratedFile[] = [];
+  const appsPerNamespace = 20;
+  let resources = 0;
+  let ns = 0;
+  // fraction of apps whose policy sits in its own file
+  const twoDocShare = Math.min(1, Math.max(0, options.resources / options.files - 1));
+  while (out.length < options.files && resources < options.resources) {
+    const namespace = `team-${String(ns).padStart(4, '0')}`;
+    out.push({ path: `${namespace}/namespace.yaml`, text: `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${namespace}\n  labels:\n    team: t${ns}\n---\n${denyAll(namespace)}`, resources: 2 });
+    resources += 2;
+    for (let a = 0; a < appsPerNamespace && out.length < options.files && resources < options.resources; a++) {
+      const app = `svc-${a}`;
+      const kind = KINDS[Math.floor(random() * KINDS.length)] ?? 'Deployment';
+      const port = 8000 + Math.floor(random() * 1000);
+      const from = `svc-${(a + 1) % appsPerNamespace}`;
+      const w = workload(kind, namespace, app, a % 3 === 0 ? 'web' : 'backend', port);
+      const p = allowPolicy(namespace, app, from, port);
+      if (random() < twoDocShare) {
+        out.push({ path: `${namespace}/${app}.yaml`, text: `${w}---\n${p}`, resources: 2 });
+        resources += 2;
+      } else {
+        out.push({ path: `${namespace}/${app}.yaml`, text: w, resources: 1 });
+        resources += 1;
+        if (out.length < options.files && resources < options.resources) {
+          out.push({ path: `${namespace}/${app}-policy.yaml`, text: p, resources: 1 });
+          resources += 1;
+        }
+      }
+    }
+    ns++;
+  }
+  return out;
+}

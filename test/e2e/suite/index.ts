@@ -1,0 +1,140 @@
+/**
+ * The e2e suite, run inside a real VS Code's extension host (the @vscode/test-electron contract:
+ * export `run(): Promise<void>`). The web runner (test/e2e/runE2e.ts) and the desktop runner
+ * (test/e2e/runDesktop.ts) both load it bundled as dist/test/e2e/suite/index.js, with a fresh copy
+ * of test/e2e/workspace/ open.
+ *
+ * Names used here are the extension's public contract on purpose (extension id, diagnostic source,
+ * setting names, codes): renaming one of them should fail this suite.
+ */
+import assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { ExtensionApi } from '../../../client/src/extension';
+import { describeDiagnostics, diagnosticCode, runScenarios, waitForDiagnostics, withDeadline, type Scenario } from './scenarioRunner';
+
+const EXTENSION_ID = 'netpol-guardrails.netpol-guardrails';
+const SOURCE = 'netpol-guardrails';
+
+/** What the scenarios measure, printed by the last one as `E2E-METRICS {json}` for benchmarks. */
+interface Metrics {
+  /** activate() to the server's ready notification */
+  activationMs?: number;
+  /** server process start to the end of its `initialized` (measured by the server) */
+  serverStartupMs?: number;
+  /** openTextDocument to the first diagnostic of a file */
+  firstDiagnosticsMs?: number;
+  /** applyEdit of the fix to the diagnostic's disappearance */
+  diagnosticsAfterEditMs?: number;
+  /** settings update to the diagnostics' disappearance / return */
+  settingDisableMs?: number;
+  settingEnableMs?: number;
+}
+
+const metrics: Metrics = {};
+
+function workspaceFile(relativePath: string): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'a workspace folder is open');
+  return vscode.Uri.joinPath(folder.uri, relativePath);
+}
+
+async function openInEditor(uri: vscode.Uri): Promise<vscode.TextDocument> {
+  const document = await vscode.workspace.openTextDocument(uri);
+  await vscode.window.showTextDocument(document);
+  return document;
+}
+
+function hasCode(code: string) {
+  return (diagnostics: readonly vscode.Diagnostic[]) => diagnostics.some((d) => diagnosticCode(d) === code);
+}
+
+const none = (diagnostics: readonly vscode.Diagnostic[]) => diagnostics.length === 0;
+
+/** API validation findings (`api-*`), without the guardrails that may also speak about a file. */
+function apiDiagnostics(diagnostics: readonly vscode.Diagnostic[]): vscode.Diagnostic[] {
+  return diagnostics.filter((d) => String(diagnosticCode(d)).startsWith('api-'));
+}
+
+const scenarios: Scenario[] = [
+  {
+    name: 'activates on a YAML workspace and the language server reports ready',
+    async run() {
+      const extension = vscode.extensions.getExtension<ExtensionApi>(EXTENSION_ID);
+      assert.ok(extension, `extension ${EXTENSION_ID} is installed`);
+      // `workspaceContains:**/*.yaml` activates it at startup; activate() returns the same exports
+      const api = await extension.activate();
+      assert.ok(extension.isActive);
+      assert.equal(typeof api.activatedAt, 'number');
+      const ready = await withDeadline(api.serverReady, 45_000, 'the language server to report ready');
+      assert.ok(ready.readyAt >= api.activatedAt, 'ready after activation');
+      assert.ok(ready.startupMs >= 0, 'the server reports its startup time');
+      metrics.activationMs = ready.readyAt - api.activatedAt;
+      metrics.serverStartupMs = ready.startupMs;
+    },
+  },
+  {
+    name: 'shows the API error of an endPort below port at the exact range, and clears it after the fix',
+    async run() {
+      const uri = workspaceFile('policies/api-endport.yaml');
+      const opened = performance.now();
+      const document = await openInEditor(uri);
+      const found = await waitForDiagnostics(uri, SOURCE, hasCode('api-invalid'), 'the api-invalid diagnostic');
+      metrics.firstDiagnosticsMs = Math.round(performance.now() - opened);
+      const [diagnostic, ...others] = apiDiagnostics(found);
+      assert.ok(diagnostic);
+      assert.equal(others.length, 0, `exactly one API error, got ${describeDiagnostics(found)}`);
+      assert.equal(diagnostic.severity, vscode.DiagnosticSeverity.Error);
+      // `          endPort: 80` on line 13 (0-based): the value, not the key or the line
+      assert.deepEqual(
+        [diagnostic.range.start.line, diagnostic.range.start.character, diagnostic.range.end.line, diagnostic.range.end.character],
+        [13, 19, 13, 21],
+      );
+      assert.equal(document.getText(diagnostic.range), '80');
+      assert.match(diagnostic.message, /endPort 80 is below port 8080/);
+
+      const edit = new vscode.WorkspaceEdit();
+      edit.replace(uri, diagnostic.range, '8090');
+      const edited = performance.now();
+      assert.ok(await vscode.workspace.applyEdit(edit), 'the edit applies');
+      assert.match(document.lineAt(13).text, /endPort: 8090$/);
+      await waitForDiagnostics(uri, SOURCE, (ds) => apiDiagnostics(ds).length === 0, 'the API error to disappear after the fix');
+      metrics.diagnosticsAfterEditMs = Math.round(performance.now() - edited);
+    },
+  },
+  {
+    name: 'netpolGuardrails.enable = false (workspace folder) removes the diagnostics, true restores them',
+    async run() {
+      const uri = workspaceFile('policies/web-protocol.yaml');
+      await openInEditor(uri);
+      await waitForDiagnostics(uri, SOURCE, hasCode('api-not-supported'), 'the api-not-supported diagnostic');
+      const folder = vscode.workspace.getWorkspaceFolder(uri);
+      assert.ok(folder);
+      const configuration = () => vscode.workspace.getConfiguration('netpolGuardrails', folder.uri);
+
+      let changed = performance.now();
+      await configuration().update('enable', false, vscode.ConfigurationTarget.WorkspaceFolder);
+      assert.equal(configuration().inspect<boolean>('enable')?.workspaceFolderValue, false);
+      await waitForDiagnostics(uri, SOURCE, none, 'the diagnostics to go with enable = false');
+      metrics.settingDisableMs = Math.round(performance.now() - changed);
+
+      changed = performance.now();
+      await configuration().update('enable', true, vscode.ConfigurationTarget.WorkspaceFolder);
+      await waitForDiagnostics(uri, SOURCE, hasCode('api-not-supported'), 'the diagnostics to return with enable = true');
+      metrics.settingEnableMs = Math.round(performance.now() - changed);
+    },
+  },
+  {
+    name: 'reports activation and startup times as E2E-METRICS',
+    run() {
+      assert.ok(metrics.activationMs !== undefined && metrics.serverStartupMs !== undefined, 'the activation scenario measured them');
+      assert.ok(metrics.activationMs >= 0 && metrics.serverStartupMs >= 0);
+      const line = { ...metrics, vscodeVersion: vscode.version, uiKind: vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop' };
+      console.log(`E2E-METRICS ${JSON.stringify(line)}`);
+      return Promise.resolve();
+    },
+  },
+];
+
+export function run(): Promise<void> {
+  return runScenarios('netpol-guardrails e2e', scenarios);
+}
