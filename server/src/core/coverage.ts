@@ -35,7 +35,7 @@ export interface CoverageReport {
 }
 
 function defaultDeny(inventory: Inventory, namespace: string, direction: Direction): boolean {
-  return inventory.policies.some((p) => p.namespace === namespace && isDefaultDeny(p, direction));
+  return (inventory.policiesByNamespace.get(namespace) ?? []).some((p) => isDefaultDeny(p, direction));
 }
 
 /** The per-namespace coverage summary, over every namespace the inventory knows. */
@@ -47,7 +47,7 @@ export function coverage(inventory: Inventory, config: GuardrailConfig): Coverag
   const count = (namespace: string, ids: readonly string[]): number => findings.filter((f) => f.namespace === namespace && ids.includes(f.finding.ruleId)).length;
 
   const namespaces = [...inventory.namespaces.keys()].sort().map((namespace): NamespaceCoverage => {
-    const workloads = inventory.workloads.filter((w) => w.namespace === namespace && !w.hostNetwork);
+    const workloads = (inventory.workloadsByNamespace.get(namespace) ?? []).filter((w) => !w.hostNetwork);
     const isolatedEgress = workloads.filter((w) => isolatingPolicies(inventory, w, 'egress').length > 0).length;
     return {
       namespace,

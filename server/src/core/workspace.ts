@@ -1,6 +1,6 @@
 import { ManifestAnalyzer, type AnalysisOptions, DEFAULT_ANALYSIS_OPTIONS, type FileAnalysis } from './analyzer';
 import { DEFAULT_CONFIG, type GuardrailConfig } from './config/config';
-import { buildInventory } from './inventory/buildInventory';
+import { fileContribution, mergeContributions, type InventoryContribution } from './inventory/buildInventory';
 import type { Inventory } from './inventory/model';
 import { NEVER_CANCELLED, type CancellationToken, type Finding } from './model/finding';
 import { runGuardrails } from './rules/runRules';
@@ -18,7 +18,9 @@ export const KNOWN_RULE_IDS: ReadonlySet<string> = new Set([...ALL_RULES.map((r)
  * so the same files give the same findings.
  */
 export class WorkspaceAnalysis {
-  private readonly files = new Map<string, { analyzer: ManifestAnalyzer; result: FileAnalysis; text: string }>();
+  private readonly files = new Map<string, { analyzer: ManifestAnalyzer; result: FileAnalysis; text: string; contribution?: InventoryContribution }>();
+  /** the inventory of the current files, rebuilt (from per-file contributions) after a change */
+  private inventoryCache: Inventory | undefined;
 
   constructor(
     private config: GuardrailConfig = DEFAULT_CONFIG,
@@ -28,7 +30,12 @@ export class WorkspaceAnalysis {
   setConfig(config: GuardrailConfig, options: AnalysisOptions = this.options): void {
     this.config = config;
     this.options = options;
-    for (const [file, entry] of this.files) this.update(file, entry.text);
+    // re-analyse with the new options; skipped files keep their one finding
+    for (const [file, entry] of this.files) {
+      if (entry.result.analysed || entry.text !== '') this.update(file, entry.text);
+      else delete entry.contribution;
+    }
+    this.inventoryCache = undefined;
   }
 
   /** Adds or replaces a file's text; returns its own analysis. */
@@ -38,16 +45,19 @@ export class WorkspaceAnalysis {
     const result = analyzer.analyze(text, this.options, token);
     entry = { analyzer, result, text };
     this.files.set(file, entry);
+    this.inventoryCache = undefined;
     return result;
   }
 
   /** A file that is skipped before reading (size, binary): its one finding. */
   setSkipped(file: string, finding: Finding): void {
     this.files.set(file, { analyzer: new ManifestAnalyzer(), result: { findings: [finding], objects: [], analysed: false }, text: '' });
+    this.inventoryCache = undefined;
   }
 
   remove(file: string): void {
     this.files.delete(file);
+    this.inventoryCache = undefined;
   }
 
   has(file: string): boolean {
@@ -64,10 +74,14 @@ export class WorkspaceAnalysis {
   }
 
   inventory(): Inventory {
-    return buildInventory(
-      [...this.files].map(([file, entry]) => ({ file, objects: entry.result.objects })),
-      this.config.defaultNamespace,
-    );
+    if (this.inventoryCache) return this.inventoryCache;
+    const contributions: InventoryContribution[] = [];
+    for (const [file, entry] of this.files) {
+      entry.contribution ??= fileContribution(file, entry.result.objects, this.config.defaultNamespace);
+      contributions.push(entry.contribution);
+    }
+    this.inventoryCache = mergeContributions(contributions, this.config.defaultNamespace);
+    return this.inventoryCache;
   }
 
   /** The per-namespace coverage summary of this workspace. */

@@ -139,48 +139,80 @@ function policyInfo(file: string, object: ManifestObject, defaultNamespace: stri
 }
 
 /** The inventory of a set of files: namespaces (explicit and implied), workloads and policies. */
-export function buildInventory(inputs: readonly InventoryInput[], defaultNamespace = 'default'): Inventory {
+/** What one file adds to the inventory; cached per file by WorkspaceAnalysis. */
+export interface InventoryContribution {
+  readonly namespaces: readonly NamespaceInfo[];
+  readonly workloads: readonly Workload[];
+  readonly policies: readonly NetworkPolicyInfo[];
+}
+
+export function fileContribution(file: string, objects: readonly ManifestObject[], defaultNamespace = 'default'): InventoryContribution {
+  const namespaces: NamespaceInfo[] = [];
+  const workloads: Workload[] = [];
+  const policies: NetworkPolicyInfo[] = [];
+  for (const object of objects) {
+    if (object.kind === 'Namespace' && object.apiVersion === 'v1' && object.name) {
+      const labels = { ...asLabels(asObj(object.value['metadata'])?.['labels']), [NAMESPACE_NAME_LABEL]: object.name };
+      namespaces.push({ name: object.name, labels, explicit: true, source: sourceOf(file, object) });
+      continue;
+    }
+    if (isNetworkPolicy(object)) {
+      // a policy the API server would reject is never applied: it neither isolates nor allows
+      if (object.hasApiErrors) continue;
+      policies.push(policyInfo(file, object, defaultNamespace));
+      continue;
+    }
+    const kind = WORKLOAD_KINDS.find((k) => k === object.kind);
+    if (!kind || !object.name) continue;
+    const template = podTemplate(kind, object.value);
+    if (!template) continue;
+    workloads.push({
+      kind,
+      name: object.name,
+      namespace: namespaceOf(object, defaultNamespace),
+      podLabels: asLabels(template.metadata['labels']),
+      ports: containerPorts(template.spec),
+      hostNetwork: template.spec['hostNetwork'] === true,
+      source: sourceOf(file, object),
+    });
+  }
+  return { namespaces, workloads, policies };
+}
+
+function pushTo<T>(map: Map<string, T[]>, key: string, value: T): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+/** The inventory from the files' contributions: namespaces implied by their objects are added. */
+export function mergeContributions(contributions: readonly InventoryContribution[], defaultNamespace = 'default'): Inventory {
   const namespaces = new Map<string, NamespaceInfo>();
   const workloads: Workload[] = [];
   const policies: NetworkPolicyInfo[] = [];
-  const implied = new Set<string>();
-
-  for (const { file, objects } of inputs) {
-    for (const object of objects) {
-      if (object.kind === 'Namespace' && object.apiVersion === 'v1' && object.name) {
-        if (!namespaces.has(object.name)) {
-          const labels = { ...asLabels(asObj(object.value['metadata'])?.['labels']), [NAMESPACE_NAME_LABEL]: object.name };
-          namespaces.set(object.name, { name: object.name, labels, explicit: true, source: sourceOf(file, object) });
-        }
-        continue;
-      }
-      if (isNetworkPolicy(object)) {
-        // a policy the API server would reject is never applied: it neither isolates nor allows
-        if (object.hasApiErrors) continue;
-        const policy = policyInfo(file, object, defaultNamespace);
-        implied.add(policy.namespace);
-        policies.push(policy);
-        continue;
-      }
-      const kind = WORKLOAD_KINDS.find((k) => k === object.kind);
-      if (!kind || !object.name) continue;
-      const template = podTemplate(kind, object.value);
-      if (!template) continue;
-      const namespace = namespaceOf(object, defaultNamespace);
-      implied.add(namespace);
-      workloads.push({
-        kind,
-        name: object.name,
-        namespace,
-        podLabels: asLabels(template.metadata['labels']),
-        ports: containerPorts(template.spec),
-        hostNetwork: template.spec['hostNetwork'] === true,
-        source: sourceOf(file, object),
-      });
+  const workloadsByNamespace = new Map<string, Workload[]>();
+  const policiesByNamespace = new Map<string, NetworkPolicyInfo[]>();
+  for (const c of contributions) {
+    for (const ns of c.namespaces) if (!namespaces.has(ns.name)) namespaces.set(ns.name, ns);
+    for (const w of c.workloads) {
+      workloads.push(w);
+      pushTo(workloadsByNamespace, w.namespace, w);
+    }
+    for (const p of c.policies) {
+      policies.push(p);
+      pushTo(policiesByNamespace, p.namespace, p);
     }
   }
-  for (const name of implied) {
+  for (const name of [...workloadsByNamespace.keys(), ...policiesByNamespace.keys()]) {
     if (!namespaces.has(name)) namespaces.set(name, { name, labels: { [NAMESPACE_NAME_LABEL]: name }, explicit: false, source: undefined });
   }
-  return { namespaces, workloads, policies, defaultNamespace };
+  return { namespaces, workloads, policies, defaultNamespace, workloadsByNamespace, policiesByNamespace };
+}
+
+/** The inventory of a set of files: namespaces (explicit and implied), workloads and policies. */
+export function buildInventory(inputs: readonly InventoryInput[], defaultNamespace = 'default'): Inventory {
+  return mergeContributions(
+    inputs.map(({ file, objects }) => fileContribution(file, objects, defaultNamespace)),
+    defaultNamespace,
+  );
 }

@@ -92,6 +92,9 @@ export interface Inventory {
   readonly workloads: readonly Workload[];
   readonly policies: readonly NetworkPolicyInfo[];
   readonly defaultNamespace: string;
+  /** indexes of the two lists above by namespace, for rules that look within one namespace */
+  readonly workloadsByNamespace: ReadonlyMap<string, readonly Workload[]>;
+  readonly policiesByNamespace: ReadonlyMap<string, readonly NetworkPolicyInfo[]>;
 }
 
 export function isolates(policy: NetworkPolicyInfo, direction: Direction): boolean {

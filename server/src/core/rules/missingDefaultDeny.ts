@@ -26,12 +26,12 @@ export const missingDefaultDeny: GuardrailRule = {
     const namespacesWithWorkloads = new Set(inventory.workloads.filter((w) => !w.hostNetwork).map((w) => w.namespace));
     for (const namespace of namespacesWithWorkloads) {
       const info = inventory.namespaces.get(namespace);
-      const firstWorkload = inventory.workloads.find((w) => w.namespace === namespace && !w.hostNetwork);
+      const firstWorkload = (inventory.workloadsByNamespace.get(namespace) ?? []).find((w) => !w.hostNetwork);
       const source = info?.source ?? firstWorkload?.source;
       if (!source) continue;
       for (const direction of directions) {
         const type = direction === 'ingress' ? 'Ingress' : 'Egress';
-        const covered = inventory.policies.some((p) => p.namespace === namespace && isDefaultDeny(p, direction));
+        const covered = (inventory.policiesByNamespace.get(namespace) ?? []).some((p) => isDefaultDeny(p, direction));
         if (covered) continue;
         out.namespace(namespace, source, `Namespace "${namespace}" has no default-deny ${direction} policy: add a NetworkPolicy with podSelector: {} and policyTypes: [${type}] so pods are isolated for ${direction} unless a policy allows it.`,
         );

@@ -27,7 +27,7 @@ export const namedPortUnresolved: GuardrailRule = {
           const at = policyRange(policy, ['spec', direction, i, 'ports', j, 'port'], 'value');
           let destinations: Workload[];
           if (direction === 'ingress') {
-            destinations = inventory.workloads.filter((w) => policySelects(policy, w));
+            destinations = (inventory.workloadsByNamespace.get(policy.namespace) ?? []).filter((w) => policySelects(policy, w));
           } else {
             if (rule.peers.length > 0 && rule.peers.every((p) => p.ipBlock !== undefined)) {
               out.policy(policy, at, `Named port "${name}" in ${policyName(policy)} cannot resolve: its destinations are ipBlocks, which have no container ports. Use a port number.`);

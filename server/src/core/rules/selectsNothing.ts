@@ -51,7 +51,7 @@ function editDistance(a: string, b: string): number {
 
 /** Only judge what the workspace can know: namespaces it holds workloads for. */
 function workloadsKnownIn(inventory: Inventory, namespace: string): boolean {
-  return inventory.workloads.some((w) => w.namespace === namespace);
+  return inventory.workloadsByNamespace.has(namespace);
 }
 
 export const policySelectsNothing: GuardrailRule = {
@@ -63,8 +63,8 @@ export const policySelectsNothing: GuardrailRule = {
     for (const policy of inventory.policies) {
       if (isEmptySelector(policy.podSelector)) continue;
       if (!workloadsKnownIn(inventory, policy.namespace)) continue;
-      if (inventory.workloads.some((w) => policySelects(policy, w))) continue;
-      const candidates = inventory.workloads.filter((w) => w.namespace === policy.namespace).map((w) => w.podLabels);
+      if ((inventory.workloadsByNamespace.get(policy.namespace) ?? []).some((w) => policySelects(policy, w))) continue;
+      const candidates = (inventory.workloadsByNamespace.get(policy.namespace) ?? []).map((w) => w.podLabels);
       const suggestion = nearestLabel(policy.podSelector, candidates);
       out.policy(policy, 
         policyRange(policy, ['spec', 'podSelector']),

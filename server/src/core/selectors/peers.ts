@@ -39,5 +39,5 @@ export function peerSelectsWorkload(inventory: Inventory, policy: NetworkPolicyI
 /** Policies that select the workload and isolate it in the direction. */
 export function isolatingPolicies(inventory: Inventory, workload: Workload, direction: Direction): NetworkPolicyInfo[] {
   const type = direction === 'ingress' ? 'Ingress' : 'Egress';
-  return inventory.policies.filter((p) => p.policyTypes.includes(type) && policySelects(p, workload));
+  return (inventory.policiesByNamespace.get(workload.namespace) ?? []).filter((p) => p.policyTypes.includes(type) && policySelects(p, workload));
 }
