@@ -109,41 +109,40 @@ spec:
 }
 
 /**
- * About `resources` objects in about `files` files: an app file holds a workload and its policy
- * (2 resources), so the mix of one- and two-document files is tuned to the ratio asked for.
+ * About `resources` objects in about `files` files: a stream of documents (per namespace: the
+ * Namespace and its default-deny, then a workload and its policy per app) cut into files of one
+ * or more documents, so the documents-per-file ratio matches the one asked for.
  */
 export function generateWorkspace(options: { files: number; resources: number; seed?: number }): GeneratedFile[] {
   const random = rng(options.seed ?? 42);
-  const out: GeneratedFile[] = [];
   const appsPerNamespace = 20;
-  let resources = 0;
-  let ns = 0;
-  // fraction of apps whose policy sits in its own file
-  const twoDocShare = Math.min(1, Math.max(0, options.resources / options.files - 1));
-  while (out.length < options.files && resources < options.resources) {
+  const docs: { namespace: string; name: string; text: string }[] = [];
+  for (let ns = 0; docs.length < options.resources; ns++) {
     const namespace = `team-${String(ns).padStart(4, '0')}`;
-    out.push({ path: `${namespace}/namespace.yaml`, text: `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${namespace}\n  labels:\n    team: t${ns}\n---\n${denyAll(namespace)}`, resources: 2 });
-    resources += 2;
-    for (let a = 0; a < appsPerNamespace && out.length < options.files && resources < options.resources; a++) {
+    docs.push({ namespace, name: 'namespace', text: `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${namespace}\n  labels:\n    team: t${ns}\n` });
+    docs.push({ namespace, name: 'default-deny', text: denyAll(namespace) });
+    for (let a = 0; a < appsPerNamespace && docs.length < options.resources; a++) {
       const app = `svc-${a}`;
       const kind = KINDS[Math.floor(random() * KINDS.length)] ?? 'Deployment';
       const port = 8000 + Math.floor(random() * 1000);
-      const from = `svc-${(a + 1) % appsPerNamespace}`;
-      const w = workload(kind, namespace, app, a % 3 === 0 ? 'web' : 'backend', port);
-      const p = allowPolicy(namespace, app, from, port);
-      if (random() < twoDocShare) {
-        out.push({ path: `${namespace}/${app}.yaml`, text: `${w}---\n${p}`, resources: 2 });
-        resources += 2;
-      } else {
-        out.push({ path: `${namespace}/${app}.yaml`, text: w, resources: 1 });
-        resources += 1;
-        if (out.length < options.files && resources < options.resources) {
-          out.push({ path: `${namespace}/${app}-policy.yaml`, text: p, resources: 1 });
-          resources += 1;
-        }
-      }
+      docs.push({ namespace, name: app, text: workload(kind, namespace, app, a % 3 === 0 ? 'web' : 'backend', port) });
+      docs.push({ namespace, name: `${app}-policy`, text: allowPolicy(namespace, app, `svc-${(a + 1) % appsPerNamespace}`, port) });
     }
-    ns++;
+  }
+  docs.length = options.resources;
+  const out: GeneratedFile[] = [];
+  const ratio = options.resources / options.files;
+  let i = 0;
+  while (i < docs.length) {
+    const remainingFiles = options.files - out.length;
+    const remainingDocs = docs.length - i;
+    let n = Math.floor(ratio) + (random() < ratio - Math.floor(ratio) ? 1 : 0);
+    n = Math.max(1, Math.min(n, remainingDocs - Math.max(0, remainingFiles - 1)));
+    if (remainingFiles <= 1) n = remainingDocs;
+    const chunk = docs.slice(i, i + n);
+    const first = chunk[0]!;
+    out.push({ path: `${first.namespace}/${first.name}.yaml`, text: chunk.map((d) => d.text).join('---\n'), resources: chunk.length });
+    i += n;
   }
   return out;
 }

@@ -14,24 +14,40 @@ function typoBudget(text: string): number {
  * miss of `env=dev`, while `team=paymnets` is one of `team=payments`).
  */
 function nearestLabel(selector: LabelSelector, candidates: readonly Labels[]): string | undefined {
+  // distinct label pairs only: thousands of workloads share a handful of labels
+  const pairs = new Set<string>();
+  for (const labels of candidates) for (const [k, v] of Object.entries(labels)) pairs.add(`${k}\u0000${v}`);
   let best: string | undefined;
   let bestScore = Infinity;
   for (const [key, value] of Object.entries(selector.matchLabels)) {
-    for (const labels of candidates) {
-      for (const [k, v] of Object.entries(labels)) {
-        if (k === key && v === value) continue;
-        const keyDistance = editDistance(k, key);
-        const valueDistance = editDistance(v, value);
-        if (keyDistance > (k === key ? 0 : typoBudget(key)) || valueDistance > typoBudget(value)) continue;
-        const score = keyDistance + valueDistance;
-        if (score < bestScore) {
-          bestScore = score;
-          best = `${k}=${v}`;
-        }
+    for (const pair of pairs) {
+      const [k = '', v = ''] = pair.split('\u0000');
+      if (k === key && v === value) continue;
+      const keyBudget = k === key ? 0 : typoBudget(key);
+      const valueBudget = typoBudget(value);
+      // lengths alone rule most pairs out before any edit distance is computed
+      if (Math.abs(k.length - key.length) > keyBudget || Math.abs(v.length - value.length) > valueBudget) continue;
+      const keyDistance = editDistance(k, key);
+      if (keyDistance > keyBudget) continue;
+      const valueDistance = editDistance(v, value);
+      if (valueDistance > valueBudget) continue;
+      const score = keyDistance + valueDistance;
+      if (score < bestScore) {
+        bestScore = score;
+        best = `${k}=${v}`;
       }
     }
   }
   return best;
+}
+
+/** nearestLabel, remembered for one run of a rule (the same selectors recur across policies). */
+function memoNearest(cache: Map<string, string | undefined>, scope: string, selector: LabelSelector, candidates: () => readonly Labels[]): string | undefined {
+  const key = `${scope}|${JSON.stringify(selector.matchLabels)}`;
+  if (cache.has(key)) return cache.get(key);
+  const value = nearestLabel(selector, candidates());
+  cache.set(key, value);
+  return value;
 }
 
 function editDistance(a: string, b: string): number {
@@ -97,6 +113,8 @@ export const peerSelectsNothing: GuardrailRule = {
   defaultOptions: {},
   check({ inventory }, out) {
     const namespaces = [...inventory.namespaces.keys()];
+    const nearCache = new Map<string, string | undefined>();
+    const namespaceCache = new Map<string, string[]>();
     for (const policy of inventory.policies) {
       for (const direction of ['ingress', 'egress'] as const) {
         const peersKey = direction === 'ingress' ? 'from' : 'to';
@@ -104,15 +122,17 @@ export const peerSelectsNothing: GuardrailRule = {
         rules.forEach((rule, i) => {
           rule.peers.forEach((peer, j) => {
             if (!isSelectorPeer(peer)) return;
-            const matchingNamespaces = namespaces.filter((ns) => peerSelectsNamespace(inventory, policy, peer, ns));
+            const nsKey = `${policy.namespace}|${peer.namespaceSelector ? JSON.stringify(peer.namespaceSelector) : '-'}|${peer.podSelector ? 'p' : '-'}`;
+            let matchingNamespaces = namespaceCache.get(nsKey);
+            if (!matchingNamespaces) {
+              matchingNamespaces = namespaces.filter((ns) => peerSelectsNamespace(inventory, policy, peer, ns));
+              namespaceCache.set(nsKey, matchingNamespaces);
+            }
             const at = policyRange(policy, ['spec', direction, i, peersKey, j]);
             if (peer.namespaceSelector && matchingNamespaces.length === 0) {
               // The namespace may well exist only in the cluster (kube-system, ingress-nginx...):
               // report it only when a namespace of the workspace is a near miss, a likely typo.
-              const suggestion = nearestLabel(
-                peer.namespaceSelector,
-                namespaces.map((ns) => namespaceLabels(inventory, ns)),
-              );
+              const suggestion = memoNearest(nearCache, 'namespaces', peer.namespaceSelector, () => namespaces.map((ns) => namespaceLabels(inventory, ns)));
               if (suggestion) {
                 out.policy(policy, 
                   at,
@@ -124,9 +144,10 @@ export const peerSelectsNothing: GuardrailRule = {
             if (!peer.podSelector || isEmptySelector(peer.podSelector)) return;
             const judgeable = matchingNamespaces.filter((ns) => workloadsKnownIn(inventory, ns));
             if (judgeable.length === 0) return;
-            if (inventory.workloads.some((w) => peerSelectsWorkload(inventory, policy, peer, w))) return;
-            const candidates = inventory.workloads.filter((w) => judgeable.includes(w.namespace)).map((w) => w.podLabels);
-            const suggestion = nearestLabel(peer.podSelector, candidates);
+            const inScope = judgeable.flatMap((ns) => inventory.workloadsByNamespace.get(ns) ?? []);
+            if (inScope.some((w) => peerSelectsWorkload(inventory, policy, peer, w))) return;
+            const podSelector = peer.podSelector;
+            const suggestion = memoNearest(nearCache, judgeable.join(','), podSelector, () => inScope.map((w) => w.podLabels));
             // namespaceSelector: {} (or only NotIn / DoesNotExist) also reaches kube-system and every
             // other namespace outside the workspace, where the pods may well run (k8s-app=kube-dns):
             // report only a near miss, a likely typo
