@@ -5,7 +5,22 @@ import { readFileSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
+// The `yaml` parser reads process.env.LOG_TOKENS (a debugging switch) once per token, and a
+// process.env read is a slow native call: in our bundles the switch is off, at build time.
+const yamlLogTokensOff = {
+  name: 'yaml-log-tokens-off',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]yaml[\\/]dist[\\/]parse[\\/]parser\.js$/ }, async (args) => {
+      const { readFile } = await import('node:fs/promises');
+      const source = await readFile(args.path, 'utf8');
+      if (!source.includes('node_process.env.LOG_TOKENS')) throw new Error('yaml parser changed: revisit the LOG_TOKENS plugin');
+      return { contents: source.replace('node_process.env.LOG_TOKENS', 'false'), loader: 'js' };
+    });
+  },
+};
+
 const common = {
+  plugins: [yamlLogTokensOff],
   bundle: true,
   platform: 'node',
   format: 'cjs',
