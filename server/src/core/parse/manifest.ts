@@ -45,7 +45,9 @@ export const YAML_OPTIONS = {
   schema: 'yaml-1.1',
   // ...but with go-yaml v2's scalar resolution where the `yaml` package's YAML 1.1 differs
   customTags: kubectlScalarTags,
-  keepSourceTokens: true,
+  // Source tokens (the CST) would double the memory a parsed workspace keeps, and nothing reads
+  // them: an edit re-parses the one document it changes, with tokens, when it needs them.
+  keepSourceTokens: false,
   uniqueKeys: true,
   prettyErrors: false,
   merge: true,
