@@ -15,7 +15,7 @@ import {
   type CoverageReport,
   type Finding,
 } from '../core';
-import type { Settings } from '../settings';
+import { DEFAULT_SETTINGS, type Settings } from '../settings';
 
 /** One workspace folder (or the loose files outside every folder): its files, config and analysis. */
 interface FolderState {
@@ -26,6 +26,10 @@ interface FolderState {
   matcher: ((relativePath: string) => boolean) | undefined;
   excludesDirectory?: (relativePath: string) => boolean;
   maxFileSize: number;
+  /** this folder's findings by file, until something in it changes */
+  findings?: Map<string, Finding[]> | undefined;
+  /** what the findings of each file looked like when the client was last told */
+  fingerprints: Map<string, string>;
 }
 
 export interface WorkspaceIndexOptions {
@@ -48,10 +52,7 @@ const CONFIG_RULE_IDS = GUARDRAIL_RULES.map((r) => r.id);
  */
 export class WorkspaceIndex {
   private readonly folders = new Map<string, FolderState>();
-  private readonly loose: FolderState = { uri: '', path: undefined, analysis: new WorkspaceAnalysis(), configFindings: [], matcher: undefined, maxFileSize: 5 * 1024 * 1024 };
-  private generation = 0;
-  private cache: { generation: number; byFolder: Map<FolderState, Map<string, Finding[]>> } = { generation: -1, byFolder: new Map() };
-  private lastFingerprints = new Map<string, string>();
+  private readonly loose: FolderState = newFolderState('', undefined);
   private scanning: Promise<void> = Promise.resolve();
   /** document versions whose text the index holds */
   private readonly indexedVersions = new Map<string, number>();
@@ -66,14 +67,7 @@ export class WorkspaceIndex {
     for (const folder of folders) {
       const uri = folder.uri.replace(/\/$/, '');
       const parsed = URI.parse(uri);
-      this.folders.set(uri, {
-        uri,
-        path: parsed.scheme === 'file' ? parsed.fsPath : undefined,
-        analysis: new WorkspaceAnalysis(),
-        configFindings: [],
-        matcher: undefined,
-        maxFileSize: 5 * 1024 * 1024,
-      });
+      this.folders.set(uri, newFolderState(uri, parsed.scheme === 'file' ? parsed.fsPath : undefined));
     }
     return this.rescanAll();
   }
@@ -88,7 +82,8 @@ export class WorkspaceIndex {
       for (const folder of this.folders.values()) await this.scanFolder(folder);
       // the scan emptied the folders: open documents must be indexed again from the editor
       this.indexedVersions.clear();
-      this.changed();
+      for (const folder of this.folders.values()) folder.findings = undefined;
+      this.loose.findings = undefined;
       this.options.onOthersChanged();
     });
     return this.scanning;
@@ -100,10 +95,6 @@ export class WorkspaceIndex {
       if (uri.startsWith(`${folder.uri}/`) && (!best || folder.uri.length > best.uri.length)) best = folder;
     }
     return best ?? this.loose;
-  }
-
-  private changed(): void {
-    this.generation++;
   }
 
   private async loadConfig(folder: FolderState): Promise<void> {
@@ -225,8 +216,7 @@ export class WorkspaceIndex {
       else folder.analysis.update(document.uri, text);
     }
     this.indexedVersions.set(document.uri, document.version);
-    this.changed();
-    this.notifyIfOthersChanged(document.uri);
+    this.notifyIfOthersChanged([this.folderOf(document.uri)], document.uri);
   }
 
   /** An open document closed: fall back to the disk (or drop it if it is not part of the index). */
@@ -238,17 +228,18 @@ export class WorkspaceIndex {
     const entry = this.indexed(uri);
     if (entry) await this.readIntoIndex(entry.folder, entry.path);
     else this.folderOf(uri).analysis.remove(uri);
-    this.changed();
-    this.notifyIfOthersChanged(uri);
+    this.notifyIfOthersChanged([this.folderOf(uri)], uri);
   }
 
   /** Watched-file events: created, changed, deleted (a rename is a delete and a create). */
   async filesChanged(changes: readonly { uri: string; type: 1 | 2 | 3 }[]): Promise<void> {
     await this.scanning;
+    const touched = new Set<FolderState>();
     for (const change of changes) {
       const configFolder = this.isConfigFile(change.uri);
       if (configFolder) {
         await this.loadConfig(configFolder);
+        touched.add(configFolder);
         continue;
       }
       if (this.options.documents.get(change.uri)) continue;
@@ -256,21 +247,18 @@ export class WorkspaceIndex {
       if (!entry) continue;
       if (change.type === 3) entry.folder.analysis.remove(change.uri);
       else await this.readIntoIndex(entry.folder, entry.path);
+      touched.add(entry.folder);
     }
-    this.changed();
-    this.notifyIfOthersChanged(undefined);
+    this.notifyIfOthersChanged([...touched], undefined);
   }
 
-  private findingsByFolder(): Map<FolderState, Map<string, Finding[]>> {
-    if (this.cache.generation === this.generation) return this.cache.byFolder;
-    const byFolder = new Map<FolderState, Map<string, Finding[]>>();
-    for (const folder of [...this.folders.values(), this.loose]) {
-      const findings = folder.analysis.findings();
-      if (folder.configFindings.length > 0) findings.set(`${folder.uri}/${CONFIG_FILE_NAME}`, folder.configFindings);
-      byFolder.set(folder, findings);
-    }
-    this.cache = { generation: this.generation, byFolder };
-    return byFolder;
+  /** A folder's findings by file, computed once per change in that folder. */
+  private findingsOf(folder: FolderState): Map<string, Finding[]> {
+    if (folder.findings) return folder.findings;
+    const findings = folder.analysis.findings();
+    if (folder.configFindings.length > 0) findings.set(`${folder.uri}/${CONFIG_FILE_NAME}`, folder.configFindings);
+    folder.findings = findings;
+    return findings;
   }
 
   /** The findings of one file: its own and the guardrails placed in it (current with the editor). */
@@ -279,7 +267,7 @@ export class WorkspaceIndex {
     await this.pending.get(uri);
     const open = this.options.documents.get(uri);
     if (open && this.indexedVersions.get(uri) !== open.version) await this.documentChanged(open);
-    return this.findingsByFolder().get(this.folderOf(uri))?.get(uri) ?? [];
+    return this.findingsOf(this.folderOf(uri)).get(uri) ?? [];
   }
 
   /** The coverage summary of a folder (the first, or the loose files when there is none). */
@@ -301,22 +289,40 @@ export class WorkspaceIndex {
   async allFindings(): Promise<Map<string, Finding[]>> {
     await this.scanning;
     const out = new Map<string, Finding[]>();
-    for (const files of this.findingsByFolder().values()) for (const [uri, findings] of files) out.set(uri, findings);
+    for (const folder of [...this.folders.values(), this.loose]) for (const [uri, findings] of this.findingsOf(folder)) out.set(uri, findings);
     return out;
   }
 
-  /** After a change to `changedUri`, ask for a refresh if any other file's findings moved. */
-  private notifyIfOthersChanged(changedUri: string | undefined): void {
-    const next = new Map<string, string>();
-    for (const files of this.findingsByFolder().values()) {
-      for (const [uri, findings] of files) next.set(uri, findings.map((f) => `${f.ruleId}@${f.range.start}-${f.range.end}:${f.message}`).join('|'));
-    }
+  /**
+   * The given folders changed (through `changedUri`, when it was one document): recompute their
+   * findings, and ask for a refresh if those of any other file moved.
+   */
+  private notifyIfOthersChanged(folders: readonly FolderState[], changedUri: string | undefined): void {
     let others = false;
-    for (const [uri, fingerprint] of next) {
-      if (uri !== changedUri && this.lastFingerprints.get(uri) !== fingerprint) others = true;
+    for (const folder of folders) {
+      folder.findings = undefined;
+      const next = new Map<string, string>();
+      for (const [uri, findings] of this.findingsOf(folder)) {
+        next.set(uri, findings.map((f) => `${f.ruleId}@${f.range.start}-${f.range.end}:${f.message}`).join('|'));
+      }
+      for (const [uri, fingerprint] of next) if (uri !== changedUri && folder.fingerprints.get(uri) !== fingerprint) others = true;
+      for (const uri of folder.fingerprints.keys()) if (!next.has(uri) && uri !== changedUri) others = true;
+      folder.fingerprints = next;
     }
-    for (const uri of this.lastFingerprints.keys()) if (!next.has(uri) && uri !== changedUri) others = true;
-    this.lastFingerprints = next;
     if (others) this.options.onOthersChanged();
   }
+
+}
+
+function newFolderState(uri: string, path: string | undefined): FolderState {
+  return {
+    uri,
+    path,
+    analysis: new WorkspaceAnalysis(),
+    configFindings: [],
+    matcher: undefined,
+    maxFileSize: DEFAULT_SETTINGS.maxFileSize,
+    findings: undefined,
+    fingerprints: new Map(),
+  };
 }

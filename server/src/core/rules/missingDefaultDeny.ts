@@ -1,6 +1,7 @@
 import type { Direction, NetworkPolicyInfo } from '../inventory/model';
 import { isEmptySelector } from '../selectors/labelSelector';
 import type { GuardrailRule } from './rule';
+import { directionsOption } from './ruleShapes';
 
 /**
  * A namespace's default deny for a direction: a policy with podSelector: {} that isolates every pod
@@ -20,9 +21,7 @@ export const missingDefaultDeny: GuardrailRule = {
   description: 'A namespace with workloads has no default-deny policy (podSelector: {}) for ingress or egress.',
   defaultOptions: { directions: ['ingress', 'egress'] },
   check({ inventory, options }, out) {
-    const directions = (Array.isArray(options['directions']) ? options['directions'] : ['ingress', 'egress']).filter(
-      (d): d is Direction => d === 'ingress' || d === 'egress',
-    );
+    const directions = directionsOption(options);
     const namespacesWithWorkloads = new Set(inventory.workloads.filter((w) => !w.hostNetwork).map((w) => w.namespace));
     for (const namespace of namespacesWithWorkloads) {
       const info = inventory.namespaces.get(namespace);

@@ -41,3 +41,9 @@ export function describePorts(rule: PolicyRule): string {
   const parts = rule.ports.map((p) => (p.port === undefined ? `every ${p.protocol} port` : `${String(p.port)}${p.endPort !== undefined ? `-${p.endPort}` : ''}/${p.protocol}`));
   return `on ${parts.join(', ')}`;
 }
+
+/** The `directions` option of a rule: both unless the configuration narrows it. */
+export function directionsOption(options: Readonly<Record<string, unknown>>): Direction[] {
+  const value = options['directions'];
+  return (Array.isArray(value) ? value : ['ingress', 'egress']).filter((d): d is Direction => d === 'ingress' || d === 'egress');
+}

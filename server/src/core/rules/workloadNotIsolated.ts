@@ -1,6 +1,6 @@
-import type { Direction } from '../inventory/model';
 import { isolatingPolicies } from '../selectors/peers';
 import type { GuardrailRule } from './rule';
+import { directionsOption } from './ruleShapes';
 
 /** A workload no policy selects for a direction accepts (or sends) all traffic. */
 export const workloadNotIsolated: GuardrailRule = {
@@ -9,9 +9,7 @@ export const workloadNotIsolated: GuardrailRule = {
   description: 'A workload is selected by no NetworkPolicy for ingress or egress, so all such traffic is allowed.',
   defaultOptions: { directions: ['ingress', 'egress'] },
   check({ inventory, options }, out) {
-    const directions = (Array.isArray(options['directions']) ? options['directions'] : ['ingress', 'egress']).filter(
-      (d): d is Direction => d === 'ingress' || d === 'egress',
-    );
+    const directions = directionsOption(options);
     for (const workload of inventory.workloads) {
       if (workload.hostNetwork) continue;
       const missing = directions.filter((d) => isolatingPolicies(inventory, workload, d).length === 0);
