@@ -2,6 +2,7 @@ import { Alias, isAlias, isCollection, isMap, isPair, isScalar, isSeq, parseAllD
 import type { Document, Node as YamlNode, ParsedNode, YAMLMap } from 'yaml';
 import type { Finding, OffsetRange } from '../model/finding';
 import { RULES } from '../model/ruleCatalog';
+import { createFastParse, type FastParse } from './fastYaml';
 import { kubectlScalarTags } from './kubectlScalars';
 
 /**
@@ -173,6 +174,11 @@ function documentObjects(doc: Document.Parsed, chunkOffset: number, text: string
     return [];
   }
   if (!isPlainObject(value)) return [];
+  return rootObjects(root, value, chunkOffset, text);
+}
+
+/** The objects of a document's root map: the map itself, or the items of a `List`. */
+function rootObjects(root: YAMLMap<unknown, unknown>, value: Record<string, unknown>, chunkOffset: number, text: string): ManifestObject[] {
   const kind = stringField(value, 'kind');
   const items: unknown = value['items'];
   if (kind !== undefined && kind.endsWith('List') && Array.isArray(items)) {
@@ -189,8 +195,14 @@ function documentObjects(doc: Document.Parsed, chunkOffset: number, text: string
   return [makeObject(root, value, chunkOffset, undefined, text)];
 }
 
+let fastParse: FastParse | undefined;
+
 /** Parse one chunk; never throws. `reportSyntax` is false for files that are not manifests. */
 export function parseChunk(text: string, chunkOffset: number, reportSyntax: boolean): ParsedChunk {
+  // the common case: a document in the subset the fast reader knows gives the same nodes and value
+  fastParse ??= createFastParse(YAML_OPTIONS);
+  const fast = fastParse(text);
+  if (fast) return { text, objects: fast.kind === 'map' ? rootObjects(fast.root, fast.value, chunkOffset, text) : [], findings: [] };
   const findings: Finding[] = [];
   const objects: ManifestObject[] = [];
   try {
