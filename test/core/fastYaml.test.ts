@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { isCollection, isMap, isScalar, isSeq, parseAllDocuments } from 'yaml';
+import { Pair, Scalar, YAMLMap, YAMLSeq, isCollection, isMap, isPair, isScalar, isSeq, parseAllDocuments } from 'yaml';
 import type { Node as YamlNode } from 'yaml';
 import { generateManifests, seededRandom } from '../../bench/generateManifests';
 import { createFastParse } from '../../server/src/core/parse/fastYaml';
@@ -25,6 +25,9 @@ function sameNode(fast: unknown, reference: unknown, text: string, path: string)
   assert.equal(isMap(f), isMap(r), `${path}: map`);
   assert.equal(isSeq(f), isSeq(r), `${path}: seq`);
   assert.deepEqual(focus(f, text), focus(r, text), `${path}: focus`);
+  // real instances of yaml's classes, so every method of theirs works on them
+  const expectedClass = isScalar(r) ? Scalar : isMap(r) ? YAMLMap : YAMLSeq;
+  assert.ok(f instanceof expectedClass, `${path}: class`);
   if (isScalar(f) && isScalar(r)) {
     assert.deepEqual([f.value, f.type, f.source, f.format], [r.value, r.type, r.source, r.format], `${path}: scalar`);
     assert.deepEqual(f.range?.slice(0, 2), r.range?.slice(0, 2), `${path}: range`);
@@ -38,6 +41,7 @@ function sameNode(fast: unknown, reference: unknown, text: string, path: string)
     f.items.forEach((item, i) => {
       const other = r.items[i];
       if (isMap(f)) {
+        assert.ok(isPair(item) && item instanceof Pair, `${path}: pair`);
         const fp = item as { key: unknown; value: unknown };
         const rp = other as { key: unknown; value: unknown };
         sameNode(fp.key, rp.key, text, `${path}.key${i}`);

@@ -1,6 +1,6 @@
 import { NEVER_CANCELLED, shiftFinding, type CancellationToken, type Finding } from './model/finding';
 import { RULES } from './model/ruleCatalog';
-import { chunkStarts, looksLikeManifest, parseChunk, type ManifestObject, type ParsedChunk } from './parse/manifest';
+import { chunkStarts, looksLikeManifest, parseChunk, withObjectFields, type ManifestObject, type ParsedChunk } from './parse/manifest';
 import { validateObject } from './validate/validateObject';
 
 /** Options of one analysis; the adapters fill them from settings. */
@@ -91,13 +91,13 @@ export class ManifestAnalyzer {
         const validated = parsed.objects.map((object) => {
           const objectFindings = validateObject(object, chunkText);
           chunkFindings.push(...objectFindings);
-          return { ...object, hasApiErrors: objectFindings.some((f) => f.severity === 'error') };
+          return withObjectFields(object, { hasApiErrors: objectFindings.some((f) => f.severity === 'error') });
         });
         result = { parsed: { ...parsed, objects: validated }, findings: chunkFindings, reportSyntax };
       }
       next.set(chunkText, result);
       for (const finding of result.findings) findings.push(shiftFinding(finding, start));
-      for (const object of result.parsed.objects) objects.push(object.baseOffset === start ? object : { ...object, baseOffset: start });
+      for (const object of result.parsed.objects) objects.push(object.baseOffset === start ? object : withObjectFields(object, { baseOffset: start }));
     }
     this.cache = next;
     return { findings, objects, analysed: true };

@@ -1,5 +1,6 @@
+import type { OffsetRange } from '../model/finding';
 import type { ManifestObject } from '../parse/manifest';
-import { rangeForPath } from '../parse/manifest';
+import { rangeForPath, type PathSegment } from '../parse/manifest';
 import { isNetworkPolicy } from '../validate/validateObject';
 import { EMPTY_SELECTOR, parseLabelSelector, type Labels } from '../selectors/labelSelector';
 import {
@@ -9,6 +10,7 @@ import {
   type Inventory,
   type NamespaceInfo,
   type NetworkPolicyInfo,
+  type OwnerReference,
   type PolicyPeer,
   type PolicyPort,
   type PolicyRule,
@@ -50,8 +52,26 @@ function namespaceOf(object: ManifestObject, defaultNamespace: string): string {
 
 /** The range of metadata.name, or of the object's first line: where object-level findings go. */
 export function sourceOf(file: string, object: ManifestObject): SourceRef {
-  const relative = rangeForPath(object.node, ['metadata', 'name'], 'value', object.chunkText);
-  return { file, range: { start: relative.start + object.baseOffset, end: relative.end + object.baseOffset } };
+  return lazySource(file, object, ['metadata', 'name'], 'value');
+}
+
+/**
+ * The place of a node of an object, computed when a finding or a hover first reads its range: it
+ * needs the object's nodes, which the analyzer builds lazily (most objects never have anything to
+ * report, and building their nodes would double the cost of a cold check).
+ */
+export function lazySource(file: string, object: ManifestObject, path: readonly PathSegment[], target: 'key' | 'value'): SourceRef {
+  let range: OffsetRange | undefined;
+  return {
+    file,
+    get range(): OffsetRange {
+      if (!range) {
+        const relative = rangeForPath(object.node, path, target, object.chunkText);
+        range = { start: relative.start + object.baseOffset, end: relative.end + object.baseOffset };
+      }
+      return range;
+    },
+  };
 }
 
 /** The pod template of a workload: its metadata and spec. */
@@ -77,6 +97,17 @@ function containerPorts(podSpec: Obj): ContainerPort[] {
     }
   }
   return ports;
+}
+
+/** apimachinery metav1.GetControllerOf: the ownerReference with controller: true, if any. */
+function controllerOwner(value: Obj): { owner?: OwnerReference } {
+  for (const ref of asArray(asObj(value['metadata'])?.['ownerReferences'])) {
+    const r = asObj(ref);
+    const kind = asString(r?.['kind']);
+    const name = asString(r?.['name']);
+    if (r?.['controller'] === true && kind !== undefined && name !== undefined) return { owner: { kind, name } };
+  }
+  return {};
 }
 
 function policyPort(value: unknown): PolicyPort {
@@ -174,6 +205,7 @@ export function fileContribution(file: string, objects: readonly ManifestObject[
       ports: containerPorts(template.spec),
       hostNetwork: template.spec['hostNetwork'] === true,
       source: sourceOf(file, object),
+      ...controllerOwner(object.value),
     });
   }
   return { namespaces, workloads, policies };

@@ -41,6 +41,14 @@ export interface Workload {
   readonly ports: readonly ContainerPort[];
   readonly hostNetwork: boolean;
   readonly source: SourceRef;
+  /** metadata.ownerReferences' controller entry (a Pod's ReplicaSet, a ReplicaSet's Deployment) */
+  readonly owner?: OwnerReference;
+}
+
+/** The managing controller of an object (the ownerReference with controller: true). */
+export interface OwnerReference {
+  readonly kind: string;
+  readonly name: string;
 }
 
 export interface PolicyPort {

@@ -1,4 +1,5 @@
 import { Document, Pair, Scalar, YAMLMap, YAMLSeq, isScalar } from 'yaml';
+import type { Schema } from 'yaml';
 import type { DocumentOptions, ParseOptions, SchemaOptions, ScalarTag } from 'yaml';
 
 /**
@@ -26,7 +27,11 @@ export type FastParseResult =
   | { readonly kind: 'empty' }
   | { readonly kind: 'map'; readonly root: YAMLMap<unknown, unknown>; readonly value: Record<string, unknown> };
 
-export type FastParse = (text: string) => FastParseResult | undefined;
+/**
+ * `nodes: false` reads only the value (the root is then a stub): twice as fast, and what the
+ * analyzer does first; it parses again with nodes when a finding needs a position.
+ */
+export type FastParse = (text: string, nodes?: boolean) => FastParseResult | undefined;
 
 type Options = DocumentOptions & SchemaOptions & ParseOptions;
 
@@ -57,6 +62,83 @@ interface Resolved {
   readonly format: string | undefined;
 }
 
+/**
+ * Node constructors that make real `yaml` nodes (instances of its classes, recognised by isMap,
+ * isScalar... and with all their methods) without running yaml's constructors: those define the
+ * node type and the schema on every instance with Object.defineProperty, which is most of the cost
+ * of building a tree (1.8 s of 16 s in a 50,000-resource CLI run). Here the type marker (yaml's
+ * `Symbol.for('yaml.node.type')`, see yaml/dist/nodes/identity.js) and the schema live on a
+ * prototype between the instance and yaml's class. test/core/fastYaml.test.ts checks the nodes
+ * with yaml's own predicates, so a yaml release that changes this fails there.
+ */
+interface NodeFactory {
+  map(): YAMLMap<unknown, unknown>;
+  seq(): YAMLSeq<unknown>;
+  pair(key: unknown, value: unknown): Pair<unknown, unknown>;
+  scalar(value: unknown, start: number, end: number, nodeEnd: number, source: string, type: Scalar.Type, format: string | undefined): Scalar;
+}
+
+const NODE_TYPE = Symbol.for('yaml.node.type');
+
+function nodeFactory(schema: Schema): NodeFactory {
+  const proto = (base: object, type: string, withSchema: boolean): object => {
+    const props: PropertyDescriptorMap = { [NODE_TYPE]: { value: Symbol.for(type) } };
+    if (withSchema) props['schema'] = { value: schema, writable: true, configurable: true };
+    return Object.create(base, props) as object;
+  };
+  class FastMap {
+    items: unknown[] = [];
+    range: [number, number, number] | undefined = undefined;
+    flow: boolean | undefined = undefined;
+  }
+  class FastSeq {
+    items: unknown[] = [];
+    range: [number, number, number] | undefined = undefined;
+    flow: boolean | undefined = undefined;
+  }
+  class FastPair {
+    constructor(
+      readonly key: unknown,
+      readonly value: unknown,
+    ) {}
+  }
+  class FastScalar {
+    constructor(
+      readonly value: unknown,
+      readonly range: [number, number, number],
+      readonly source: string,
+      readonly type: Scalar.Type,
+      readonly format: string | undefined,
+    ) {}
+  }
+  Object.setPrototypeOf(FastMap.prototype, proto(YAMLMap.prototype, 'yaml.map', true));
+  Object.setPrototypeOf(FastSeq.prototype, proto(YAMLSeq.prototype, 'yaml.seq', true));
+  Object.setPrototypeOf(FastPair.prototype, proto(Pair.prototype, 'yaml.pair', false));
+  Object.setPrototypeOf(FastScalar.prototype, proto(Scalar.prototype, 'yaml.scalar', false));
+  return {
+    map: () => new FastMap() as unknown as YAMLMap<unknown, unknown>,
+    seq: () => new FastSeq() as unknown as YAMLSeq<unknown>,
+    pair: (key, value) => new FastPair(key, value) as unknown as Pair<unknown, unknown>,
+    scalar: (value, start, end, nodeEnd, source, type, format) => new FastScalar(value, [start, end, nodeEnd], source, type, format) as unknown as Scalar,
+  };
+}
+
+/**
+ * The factory of the value-only mode: the analysis needs a document's nodes only to place a
+ * finding, so the analyzer reads the value first and builds the nodes when asked. Every node is
+ * one shared stub whose fields are overwritten and never read.
+ */
+function valueOnlyFactory(): NodeFactory {
+  const items = { push: () => 0 } as unknown as unknown[];
+  const stub = { items, range: undefined, flow: undefined, key: undefined, value: undefined };
+  return {
+    map: () => stub as unknown as YAMLMap<unknown, unknown>,
+    seq: () => stub as unknown as YAMLSeq<unknown>,
+    pair: () => stub as unknown as Pair<unknown, unknown>,
+    scalar: () => stub as unknown as Scalar,
+  };
+}
+
 interface Built {
   readonly node: Scalar | YAMLMap<unknown, unknown> | YAMLSeq<unknown>;
   readonly value: unknown;
@@ -72,6 +154,8 @@ export function createFastParse(options: Options): FastParse {
   const testTags = schema.tags.filter((tag): tag is ScalarTag => tag.default === true && 'test' in tag && tag.test instanceof RegExp);
   const stringTag = (schema as unknown as Record<symbol, ScalarTag | undefined>)[Symbol.for('yaml.scalar')];
   const cache = new Map<string, Resolved | null>();
+  const nodes = nodeFactory(schema);
+  const valueOnly = valueOnlyFactory();
 
   function resolvePlain(text: string): Resolved {
     let hit = cache.get(text);
@@ -99,10 +183,10 @@ export function createFastParse(options: Options): FastParse {
     return { value: result, format: tag.format };
   }
 
-  return (text: string) => {
+  return (text: string, withNodes = true) => {
     if (UNSUPPORTED_TEXT.test(text)) return undefined;
     try {
-      return new Reader(text, resolvePlain, schema).document();
+      return new Reader(text, resolvePlain, withNodes ? nodes : valueOnly).document();
     } catch (error) {
       if (error === GIVE_UP) return undefined;
       // a stack overflow or a bug: the `yaml` path decides
@@ -124,7 +208,7 @@ class Reader {
   constructor(
     private readonly text: string,
     private readonly resolvePlain: (text: string) => Resolved,
-    private readonly schema: Document['schema'],
+    private readonly nodes: NodeFactory,
   ) {
     let start = 0;
     const length = text.length;
@@ -216,7 +300,7 @@ class Reader {
   /** A block map whose first key starts at `column` of `line` (maybe after a `- `). */
   private map(firstLine: number, column: number): Built {
     this.enter();
-    const node = new YAMLMap<unknown, unknown>(this.schema);
+    const node = this.nodes.map();
     const value: Record<string, unknown> = {};
     let line = firstLine;
     let start = -1;
@@ -228,7 +312,7 @@ class Reader {
       const key = this.key(keyStart, contentEnd);
       if (!key) throw GIVE_UP;
       const item = this.value(line, key.colon + 1, column, true);
-      const pair = new Pair<unknown, unknown>(key.node, item.node);
+      const pair = this.nodes.pair(key.node, item.node);
       node.items.push(pair);
       if (Object.prototype.hasOwnProperty.call(value, key.text)) throw GIVE_UP; // duplicate key
       if (key.text in value) Object.defineProperty(value, key.text, { value: item.value, writable: true, enumerable: true, configurable: true });
@@ -249,7 +333,7 @@ class Reader {
   /** A block sequence whose dashes are at `column`, the first on `firstLine`. */
   private seq(firstLine: number, column: number): Built {
     this.enter();
-    const node = new YAMLSeq<unknown>(this.schema);
+    const node = this.nodes.seq();
     const value: unknown[] = [];
     let line = firstLine;
     let end = 0;
@@ -314,10 +398,7 @@ class Reader {
     if (c === DQUOTE || c === SQUOTE) {
       const quoted = this.quoted(offset, end);
       if (!this.isColonAt(quoted.close, end)) return undefined;
-      const node = new Scalar(quoted.value);
-      node.range = [offset, quoted.close, quoted.close];
-      node.source = quoted.value;
-      node.type = c === DQUOTE ? 'QUOTE_DOUBLE' : 'QUOTE_SINGLE';
+      const node = this.nodes.scalar(quoted.value, offset, quoted.close, quoted.close, quoted.value, c === DQUOTE ? 'QUOTE_DOUBLE' : 'QUOTE_SINGLE', undefined);
       if (quoted.value === '__proto__') throw GIVE_UP;
       return { node, text: quoted.value, colon: quoted.close };
     }
@@ -355,22 +436,19 @@ class Reader {
       // the `yaml` composer places an empty value where the line's content ends
       const position = at === end ? end : at;
       if (at < end) throw GIVE_UP; // an empty value followed by a comment: position rules differ
-      const node = this.plainNode(this.resolvePlain(''), '', position, position, position);
-      return { node, value: node.value, end: position };
+      const resolved = this.resolvePlain('');
+      return { node: this.plainNode(resolved, '', position, position, position), value: resolved.value, end: position };
     }
     let built: Built;
     const c = text.charCodeAt(at);
     if (c === DQUOTE || c === SQUOTE) {
       const quoted = this.quoted(at, end);
-      const node = new Scalar(quoted.value);
-      node.source = quoted.value;
-      node.type = c === DQUOTE ? 'QUOTE_DOUBLE' : 'QUOTE_SINGLE';
-      node.range = [at, quoted.close, this.afterLine(line)];
+      const node = this.nodes.scalar(quoted.value, at, quoted.close, this.afterLine(line), quoted.value, c === DQUOTE ? 'QUOTE_DOUBLE' : 'QUOTE_SINGLE', undefined);
       this.lineTail(quoted.close, end);
       built = { node, value: quoted.value, end: quoted.close };
     } else if (c === 123 /* { */) {
       if (text.charCodeAt(at + 1) !== 125 /* } */) throw GIVE_UP;
-      const node = new YAMLMap<unknown, unknown>(this.schema);
+      const node = this.nodes.map();
       node.flow = true;
       node.range = [at, at + 2, this.afterLine(line)];
       this.lineTail(at + 2, end);
@@ -390,8 +468,8 @@ class Reader {
       }
       while (stop > at && text.charCodeAt(stop - 1) === SPACE) stop--;
       const source = text.slice(at, stop);
-      const node = this.plainNode(this.resolvePlain(source), source, at, stop, this.afterLine(line));
-      built = { node, value: node.value, end: stop };
+      const resolved = this.resolvePlain(source);
+      built = { node: this.plainNode(resolved, source, at, stop, this.afterLine(line)), value: resolved.value, end: stop };
     }
     this.next = line + 1;
     // a more indented line below an inline value continues a multi-line scalar (or is an error)
@@ -410,12 +488,7 @@ class Reader {
   }
 
   private plainNode(resolved: Resolved, source: string, start: number, end: number, nodeEnd: number): Scalar {
-    const node = new Scalar(resolved.value);
-    node.range = [start, end, nodeEnd];
-    node.source = source;
-    node.type = 'PLAIN';
-    if (resolved.format !== undefined) node.format = resolved.format;
-    return node;
+    return this.nodes.scalar(resolved.value, start, end, nodeEnd, source, 'PLAIN', resolved.format);
   }
 
   /** after an inline value: spaces, then the end of the line or a comment */
@@ -429,7 +502,7 @@ class Reader {
   /** `[a, "b", 3]` on one line, items plain or quoted scalars */
   private flowSeq(open: number, end: number, line: number): Built {
     const text = this.text;
-    const node = new YAMLSeq<unknown>(this.schema);
+    const node = this.nodes.seq();
     node.flow = true;
     const value: unknown[] = [];
     let i = open + 1;
@@ -441,10 +514,7 @@ class Reader {
         let itemEnd: number;
         if (c === DQUOTE || c === SQUOTE) {
           const quoted = this.quoted(i, end);
-          const item = new Scalar(quoted.value);
-          item.source = quoted.value;
-          item.type = c === DQUOTE ? 'QUOTE_DOUBLE' : 'QUOTE_SINGLE';
-          item.range = [i, quoted.close, quoted.close];
+          const item = this.nodes.scalar(quoted.value, i, quoted.close, quoted.close, quoted.value, c === DQUOTE ? 'QUOTE_DOUBLE' : 'QUOTE_SINGLE', undefined);
           node.items.push(item);
           value.push(quoted.value);
           itemEnd = quoted.close;
@@ -461,9 +531,9 @@ class Reader {
           while (trimmed > i && text.charCodeAt(trimmed - 1) === SPACE) trimmed--;
           if (trimmed === i) throw GIVE_UP;
           const source = text.slice(i, trimmed);
-          const item = this.plainNode(this.resolvePlain(source), source, i, trimmed, trimmed);
-          node.items.push(item);
-          value.push(item.value);
+          const resolved = this.resolvePlain(source);
+          node.items.push(this.plainNode(resolved, source, i, trimmed, trimmed));
+          value.push(resolved.value);
           itemEnd = trimmed;
         }
         i = this.skipSpaces(itemEnd, end);

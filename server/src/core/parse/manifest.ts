@@ -30,7 +30,7 @@ export interface ManifestObject {
   /** the text of the chunk the node ranges refer to */
   readonly chunkText: string;
   /** set by the analyzer: the API server would reject this object (guardrails skip it) */
-  readonly hasApiErrors?: boolean;
+  readonly hasApiErrors?: boolean | undefined;
 }
 
 export interface ParsedChunk {
@@ -134,18 +134,38 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
-function makeObject(node: YAMLMap<unknown, unknown>, value: Record<string, unknown>, baseOffset: number, listIndex: number | undefined, chunkText: string): ManifestObject {
-  return {
-    chunkText,
-    apiVersion: stringField(value, 'apiVersion'),
-    kind: stringField(value, 'kind'),
-    name: metadataField(value, 'name'),
-    namespace: metadataField(value, 'namespace'),
-    node,
-    value,
-    baseOffset,
-    listIndex,
-  };
+/**
+ * A ManifestObject whose node is built on first use: the fast path reads values only, and only
+ * objects with a finding to place (a small minority) ever need their nodes.
+ */
+class ParsedObject implements ManifestObject {
+  readonly apiVersion: string | undefined;
+  readonly kind: string | undefined;
+  readonly name: string | undefined;
+  readonly namespace: string | undefined;
+
+  constructor(
+    private readonly nodeOf: () => YAMLMap<unknown, unknown>,
+    readonly value: Record<string, unknown>,
+    readonly baseOffset: number,
+    readonly listIndex: number | undefined,
+    readonly chunkText: string,
+    readonly hasApiErrors: boolean | undefined = undefined,
+  ) {
+    this.apiVersion = stringField(value, 'apiVersion');
+    this.kind = stringField(value, 'kind');
+    this.name = metadataField(value, 'name');
+    this.namespace = metadataField(value, 'namespace');
+  }
+
+  get node(): YAMLMap<unknown, unknown> {
+    return this.nodeOf();
+  }
+}
+
+/** The same object with another base offset or API verdict (its node stays lazy and shared). */
+export function withObjectFields(object: ManifestObject, changes: { readonly baseOffset?: number; readonly hasApiErrors?: boolean }): ManifestObject {
+  return new ParsedObject(() => object.node, object.value, changes.baseOffset ?? object.baseOffset, object.listIndex, object.chunkText, changes.hasApiErrors ?? object.hasApiErrors);
 }
 
 function skipFinding(message: string, range: OffsetRange): Finding {
@@ -187,12 +207,42 @@ function rootObjects(root: YAMLMap<unknown, unknown>, value: Record<string, unkn
     if (isSeq(itemsNode)) {
       itemsNode.items.forEach((itemNode, i) => {
         const itemValue: unknown = items[i];
-        if (isMap(itemNode) && isPlainObject(itemValue)) out.push(makeObject(itemNode, itemValue, chunkOffset, i, text));
+        if (isMap(itemNode) && isPlainObject(itemValue)) out.push(new ParsedObject(() => itemNode, itemValue, chunkOffset, i, text));
       });
     }
     return out;
   }
-  return [makeObject(root, value, chunkOffset, undefined, text)];
+  return [new ParsedObject(() => root, value, chunkOffset, undefined, text)];
+}
+
+/** rootObjects for the fast path: from the value alone, with nodes built when first asked for. */
+function lazyRootObjects(value: Record<string, unknown>, chunkOffset: number, text: string): ManifestObject[] {
+  let root: YAMLMap<unknown, unknown> | undefined;
+  const rootOf = (): YAMLMap<unknown, unknown> => {
+    if (!root) {
+      const full = fastParse?.(text, true);
+      if (full?.kind !== 'map') throw new Error('the fast YAML reader read a document once and not twice');
+      root = full.root;
+    }
+    return root;
+  };
+  const kind = stringField(value, 'kind');
+  const items: unknown = value['items'];
+  if (kind !== undefined && kind.endsWith('List') && Array.isArray(items)) {
+    const out: ManifestObject[] = [];
+    items.forEach((itemValue: unknown, i) => {
+      // the fast reader has no aliases: an item whose value is a map has a map node
+      const itemOf = (): YAMLMap<unknown, unknown> => {
+        const itemsNode = rootOf().get('items', true);
+        const node = isSeq(itemsNode) ? itemsNode.items[i] : undefined;
+        if (!isMap(node)) throw new Error('the fast YAML reader gave a List item without its node');
+        return node;
+      };
+      if (isPlainObject(itemValue)) out.push(new ParsedObject(itemOf, itemValue, chunkOffset, i, text));
+    });
+    return out;
+  }
+  return [new ParsedObject(rootOf, value, chunkOffset, undefined, text)];
 }
 
 let fastParse: FastParse | undefined;
@@ -201,8 +251,8 @@ let fastParse: FastParse | undefined;
 export function parseChunk(text: string, chunkOffset: number, reportSyntax: boolean): ParsedChunk {
   // the common case: a document in the subset the fast reader knows gives the same nodes and value
   fastParse ??= createFastParse(YAML_OPTIONS);
-  const fast = fastParse(text);
-  if (fast) return { text, objects: fast.kind === 'map' ? rootObjects(fast.root, fast.value, chunkOffset, text) : [], findings: [] };
+  const fast = fastParse(text, false);
+  if (fast) return { text, objects: fast.kind === 'map' ? lazyRootObjects(fast.value, chunkOffset, text) : [], findings: [] };
   const findings: Finding[] = [];
   const objects: ManifestObject[] = [];
   try {

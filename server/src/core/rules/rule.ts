@@ -2,7 +2,8 @@ import type { Finding, RelatedInformation, Severity } from '../model/finding';
 import type { GuardrailConfig } from '../config/config';
 import type { Inventory, NetworkPolicyInfo, SourceRef, Workload } from '../inventory/model';
 import type { LabelSelector, Labels } from '../selectors/labelSelector';
-import { rangeForPath, type PathSegment } from '../parse/manifest';
+import type { PathSegment } from '../parse/manifest';
+import { lazySource } from '../inventory/buildInventory';
 
 /** A finding placed in a file of the workspace. */
 export interface WorkspaceFinding {
@@ -48,11 +49,9 @@ export interface Reporter {
   namespace(namespace: string, at: SourceRef, message: string): void;
 }
 
-/** The absolute range of a node inside a policy. */
+/** The absolute range of a node inside a policy (computed when a finding reads it). */
 export function policyRange(policy: NetworkPolicyInfo, path: readonly PathSegment[], target: 'key' | 'value' = 'key'): SourceRef {
-  const object = policy.object;
-  const range = rangeForPath(object.node, path, target, object.chunkText);
-  return { file: policy.source.file, range: { start: range.start + object.baseOffset, end: range.end + object.baseOffset } };
+  return lazySource(policy.source.file, policy.object, path, target);
 }
 
 export function related(source: SourceRef, message: string): RelatedInformation {
