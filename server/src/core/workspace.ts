@@ -4,6 +4,7 @@ import { fileContribution, mergeContributions, type InventoryContribution } from
 import type { Inventory } from './inventory/model';
 import { NEVER_CANCELLED, type CancellationToken, type Finding } from './model/finding';
 import { runGuardrails } from './rules/runRules';
+import type { WorkspaceFinding } from './rules/rule';
 import { coverage, type CoverageReport } from './coverage';
 import { applySuppressions } from './config/suppressions';
 import { ALL_RULES } from './model/ruleCatalog';
@@ -21,6 +22,15 @@ export class WorkspaceAnalysis {
   private readonly files = new Map<string, { analyzer: ManifestAnalyzer; result: FileAnalysis; text: string; contribution?: InventoryContribution }>();
   /** the inventory of the current files, rebuilt (from per-file contributions) after a change */
   private inventoryCache: Inventory | undefined;
+  /**
+   * The guardrail findings of the last run, by the namespace they are about, with what they were
+   * computed from; and the files changed since, with their inventory contribution before the
+   * change. An edit re-runs the rules only for the namespaces it touches (see `changedScope`).
+   */
+  private guardrails: { readonly byNamespace: Map<string, WorkspaceFinding[]>; readonly worldView: string } | undefined;
+  private readonly changedFiles = new Map<string, InventoryContribution | undefined>();
+  /** per file: the findings returned last time and what they were made from */
+  private readonly fileFindings = new Map<string, { readonly own: FileAnalysis; readonly guardrails: readonly WorkspaceFinding[]; readonly text: string; readonly out: Finding[] }>();
 
   constructor(
     private config: GuardrailConfig = DEFAULT_CONFIG,
@@ -36,28 +46,41 @@ export class WorkspaceAnalysis {
       else delete entry.contribution;
     }
     this.inventoryCache = undefined;
+    this.guardrails = undefined;
+  }
+
+  /** Remembers a file's contribution before its first change since the last findings(). */
+  private changing(file: string): void {
+    if (!this.changedFiles.has(file)) this.changedFiles.set(file, this.files.get(file)?.contribution);
+    this.inventoryCache = undefined;
+  }
+
+  /** The guardrail configuration in force (templates read its selectors). */
+  configuration(): GuardrailConfig {
+    return this.config;
   }
 
   /** Adds or replaces a file's text; returns its own analysis. */
   update(file: string, text: string, token: CancellationToken = NEVER_CANCELLED): FileAnalysis {
     let entry = this.files.get(file);
+    this.changing(file);
     const analyzer = entry?.analyzer ?? new ManifestAnalyzer();
     const result = analyzer.analyze(text, this.options, token);
     entry = { analyzer, result, text };
     this.files.set(file, entry);
-    this.inventoryCache = undefined;
     return result;
   }
 
   /** A file that is skipped before reading (size, binary): its one finding. */
   setSkipped(file: string, finding: Finding): void {
+    this.changing(file);
     this.files.set(file, { analyzer: new ManifestAnalyzer(), result: { findings: [finding], objects: [], analysed: false }, text: '' });
-    this.inventoryCache = undefined;
   }
 
   remove(file: string): void {
+    this.changing(file);
     this.files.delete(file);
-    this.inventoryCache = undefined;
+    this.fileFindings.delete(file);
   }
 
   has(file: string): boolean {
@@ -91,19 +114,122 @@ export class WorkspaceAnalysis {
 
   /** Findings of every file: its own (validation) and the guardrails placed in it. */
   findings(token: CancellationToken = NEVER_CANCELLED): Map<string, Finding[]> {
+    const byFile = new Map<string, WorkspaceFinding[]>();
+    for (const list of this.guardrailFindings(token).values()) {
+      for (const f of list) {
+        const forFile = byFile.get(f.file);
+        if (forFile) forFile.push(f);
+        else byFile.set(f.file, [f]);
+      }
+    }
     const out = new Map<string, Finding[]>();
-    for (const [file, entry] of this.files) out.set(file, [...entry.result.findings]);
-    const { findings } = runGuardrails(this.inventory(), this.config, token);
-    for (const { file, finding } of findings) {
-      const list = out.get(file);
-      if (list) list.push(finding);
-      else out.set(file, [finding]);
+    for (const [file, entry] of this.files) {
+      const guardrails = byFile.get(file) ?? [];
+      byFile.delete(file);
+      const last = this.fileFindings.get(file);
+      // unchanged own findings, text and guardrail findings (the same objects): the same answer
+      if (last && last.own === entry.result && last.text === entry.text && sameItems(last.guardrails, guardrails)) {
+        out.set(file, last.out);
+        continue;
+      }
+      let list = [...entry.result.findings, ...guardrails.map((g) => g.finding)];
+      if (entry.text) list = applySuppressions(entry.text, list, KNOWN_RULE_IDS);
+      list.sort(byPosition);
+      this.fileFindings.set(file, { own: entry.result, guardrails, text: entry.text, out: list });
+      out.set(file, list);
     }
-    for (const [file, list] of out) {
-      const text = this.files.get(file)?.text;
-      if (text) out.set(file, applySuppressions(text, list, KNOWN_RULE_IDS));
-    }
-    for (const list of out.values()) list.sort((a, b) => a.range.start - b.range.start || a.range.end - b.range.end || a.ruleId.localeCompare(b.ruleId));
+    // findings placed in files the workspace does not hold (none today; kept for safety)
+    for (const [file, guardrails] of byFile) out.set(file, guardrails.map((g) => g.finding).sort(byPosition));
     return out;
   }
+
+  /** The guardrail findings by namespace: re-run only for the namespaces changed since last time. */
+  private guardrailFindings(token: CancellationToken): ReadonlyMap<string, WorkspaceFinding[]> {
+    const inventory = this.inventory();
+    const worldView = worldViewOf(inventory);
+    const previous = this.guardrails;
+    const scope = previous && previous.worldView === worldView ? this.changedScope(previous.byNamespace) : undefined;
+    this.changedFiles.clear();
+    if (previous && scope?.size === 0) return previous.byNamespace;
+    const { findings } = runGuardrails(inventory, this.config, token, undefined, scope);
+    if (token.isCancellationRequested) {
+      // a partial run is no base for the next one
+      this.guardrails = undefined;
+      return groupByNamespace(findings);
+    }
+    const fresh = groupByNamespace(findings);
+    if (!previous || !scope) {
+      this.guardrails = { byNamespace: fresh, worldView };
+      return fresh;
+    }
+    const byNamespace = new Map(previous.byNamespace);
+    for (const namespace of scope) {
+      const list = fresh.get(namespace);
+      if (list) byNamespace.set(namespace, list);
+      else byNamespace.delete(namespace);
+    }
+    this.guardrails = { byNamespace, worldView };
+    return byNamespace;
+  }
+
+  /**
+   * The namespaces whose findings the changes since the last run may change, or undefined when
+   * every namespace's may. A rule's findings about a subject in namespace N read the policies of
+   * N and any workload or namespace (RuleContext.scope): so a change of workloads or namespaces
+   * means a full run, while a change of policies re-runs their namespaces only. Findings placed in
+   * a changed file (or pointing into one) are re-made too: the text around them may have moved.
+   */
+  private changedScope(previous: ReadonlyMap<string, WorkspaceFinding[]>): Set<string> | undefined {
+    const scope = new Set<string>();
+    for (const [file, before] of this.changedFiles) {
+      const after = this.files.get(file)?.contribution;
+      if (!before && !after) continue;
+      if (!before || !after || workloadsView(before) !== workloadsView(after)) return undefined;
+      for (const c of [before, after]) {
+        for (const p of c.policies) scope.add(p.namespace);
+        for (const w of c.workloads) scope.add(w.namespace);
+        for (const n of c.namespaces) scope.add(n.name);
+      }
+    }
+    const files = new Set(this.changedFiles.keys());
+    for (const [namespace, list] of previous) {
+      if (scope.has(namespace)) continue;
+      if (list.some((f) => files.has(f.file) || f.finding.related.some((r) => r.file !== undefined && files.has(r.file)))) scope.add(namespace);
+    }
+    return scope;
+  }
+}
+
+function byPosition(a: Finding, b: Finding): number {
+  // a total order, so an incremental run lists a file's findings as a full run (the CLI) does
+  return a.range.start - b.range.start || a.range.end - b.range.end || a.ruleId.localeCompare(b.ruleId) || a.message.localeCompare(b.message);
+}
+
+function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
+  return a.length === b.length && a.every((item, i) => item === b[i]);
+}
+
+function groupByNamespace(findings: readonly WorkspaceFinding[]): Map<string, WorkspaceFinding[]> {
+  const out = new Map<string, WorkspaceFinding[]>();
+  for (const f of findings) {
+    const list = out.get(f.namespace);
+    if (list) list.push(f);
+    else out.set(f.namespace, [f]);
+  }
+  return out;
+}
+
+/** What every rule may read across namespaces: the namespaces and their labels. */
+function worldViewOf(inventory: Inventory): string {
+  const parts: string[] = [];
+  for (const [name, info] of inventory.namespaces) parts.push(`${name}\u0000${JSON.stringify(info.labels)}\u0000${info.explicit ? 1 : 0}`);
+  return parts.sort().join('\n');
+}
+
+/** A file's workloads and namespaces as the rules see them (without their places in the text). */
+function workloadsView(contribution: InventoryContribution): string {
+  return JSON.stringify([
+    contribution.workloads.map((w) => [w.kind, w.namespace, w.name, w.podLabels, w.ports, w.hostNetwork, w.owner ?? null]),
+    contribution.namespaces.map((n) => [n.name, n.labels, n.explicit]),
+  ]);
 }

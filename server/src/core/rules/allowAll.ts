@@ -1,6 +1,6 @@
 import type { Direction } from '../inventory/model';
 import { describePorts, forEachRule, isSplitPortsRule, peerIsAllAddresses, peerIsAllPods, ruleIsEffective } from './ruleShapes';
-import { policyName, policyRange, type GuardrailRule } from './rule';
+import { policyName, policyRange, type GuardrailRule, inScope } from './rule';
 
 function allowAllRule(direction: Direction): GuardrailRule {
   const sources = direction === 'ingress' ? 'source' : 'destination';
@@ -9,8 +9,8 @@ function allowAllRule(direction: Direction): GuardrailRule {
     severity: 'warning',
     description: `A rule allows ${direction} ${direction === 'ingress' ? 'from' : 'to'} every ${sources}: no peers, every pod of every namespace, or 0.0.0.0/0 / ::/0 without except.`,
     defaultOptions: {},
-    check({ inventory }, out) {
-      for (const policy of inventory.policies) {
+    check({ inventory, scope }, out) {
+      for (const policy of inScope(scope, inventory.policies)) {
         if (!ruleIsEffective(policy, direction)) continue;
         forEachRule(policy, (rule, dir, i, peersKey) => {
           if (dir !== direction) return;

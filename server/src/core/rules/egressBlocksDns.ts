@@ -2,7 +2,7 @@ import type { Inventory, NetworkPolicyInfo, PolicyPeer, PolicyPort, Protocol, Wo
 import { NAMESPACE_NAME_LABEL } from '../inventory/model';
 import { formatSelector, requiredLabels, selectorMatches, type Labels } from '../selectors/labelSelector';
 import { isolatingPolicies, peerSelectsNamespace } from '../selectors/peers';
-import type { GuardrailRule } from './rule';
+import { inScope, type GuardrailRule } from './rule';
 
 /** Port names the cluster DNS (CoreDNS, kube-dns) gives port 53. */
 const DNS_PORT_NAMES: Record<Protocol, readonly string[]> = { UDP: ['dns'], TCP: ['dns-tcp'], SCTP: [] };
@@ -55,14 +55,14 @@ export const egressBlocksDns: GuardrailRule = {
   severity: 'warning',
   description: 'An egress-isolated workload may not reach DNS (UDP and TCP 53; where DNS runs, and its port, is selectors.dns in the configuration), so name lookups fail.',
   defaultOptions: {},
-  check({ inventory, config }, out) {
+  check({ inventory, config, scope }, out) {
     const { namespace, podSelector, port = 53 } = config.selectors.dns;
     const dns: DnsTarget = {
       namespaceLabels: inventory.namespaces.get(namespace)?.labels ?? { [NAMESPACE_NAME_LABEL]: namespace },
       podLabels: requiredLabels(podSelector),
       port,
     };
-    for (const workload of inventory.workloads) {
+    for (const workload of inScope(scope, inventory.workloads)) {
       if (workload.hostNetwork) continue;
       if (isolatingPolicies(inventory, workload, 'egress').length === 0) continue;
       const missing = (['UDP', 'TCP'] as const).filter((p) => !allowsDns(inventory, workload, p, dns));

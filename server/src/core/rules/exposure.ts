@@ -1,6 +1,6 @@
 import { isEmptySelector } from '../selectors/labelSelector';
 import { forEachRule, peerIsAllPods, ruleIsEffective } from './ruleShapes';
-import { policyName, policyRange, type GuardrailRule } from './rule';
+import { policyName, policyRange, type GuardrailRule, inScope } from './rule';
 
 /** namespaceSelector: {} narrowed by a podSelector still spans every namespace, present and future. */
 export const broadNamespaceSelector: GuardrailRule = {
@@ -8,8 +8,8 @@ export const broadNamespaceSelector: GuardrailRule = {
   severity: 'warning',
   description: 'namespaceSelector: {} exposes pods to every namespace, including namespaces created later.',
   defaultOptions: {},
-  check({ inventory }, out) {
-    for (const policy of inventory.policies) {
+  check({ inventory, scope }, out) {
+    for (const policy of inScope(scope, inventory.policies)) {
       forEachRule(policy, (rule, direction, i, peersKey) => {
         if (!ruleIsEffective(policy, direction)) return;
         rule.peers.forEach((peer, j) => {
@@ -30,8 +30,8 @@ export const hostNetworkWorkload: GuardrailRule = {
   severity: 'info',
   description: 'A hostNetwork workload: NetworkPolicies do not govern its traffic.',
   defaultOptions: {},
-  check({ inventory }, out) {
-    for (const workload of inventory.workloads) {
+  check({ inventory, scope }, out) {
+    for (const workload of inScope(scope, inventory.workloads)) {
       if (!workload.hostNetwork) continue;
       out.workload(workload, `${workload.kind} ${workload.namespace}/${workload.name} uses hostNetwork: NetworkPolicies do not apply to its traffic, whatever they select.`);
     }

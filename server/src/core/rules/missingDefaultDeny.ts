@@ -1,6 +1,6 @@
 import type { Direction, NetworkPolicyInfo } from '../inventory/model';
 import { isEmptySelector } from '../selectors/labelSelector';
-import type { GuardrailRule } from './rule';
+import { inScope, type GuardrailRule } from './rule';
 import { directionsOption } from './ruleShapes';
 
 /**
@@ -20,9 +20,9 @@ export const missingDefaultDeny: GuardrailRule = {
   severity: 'warning',
   description: 'A namespace with workloads has no default-deny policy (podSelector: {}) for ingress or egress.',
   defaultOptions: { directions: ['ingress', 'egress'] },
-  check({ inventory, options }, out) {
+  check({ inventory, options, scope }, out) {
     const directions = directionsOption(options);
-    const namespacesWithWorkloads = new Set(inventory.workloads.filter((w) => !w.hostNetwork).map((w) => w.namespace));
+    const namespacesWithWorkloads = new Set(inScope(scope, inventory.workloads).filter((w) => !w.hostNetwork).map((w) => w.namespace));
     for (const namespace of namespacesWithWorkloads) {
       const info = inventory.namespaces.get(namespace);
       const firstWorkload = (inventory.workloadsByNamespace.get(namespace) ?? []).find((w) => !w.hostNetwork);

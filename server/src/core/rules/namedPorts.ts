@@ -1,7 +1,7 @@
 import type { Protocol, Workload } from '../inventory/model';
 import { peerSelectsWorkload, policySelects } from '../selectors/peers';
 import { forEachRule, ruleIsEffective } from './ruleShapes';
-import { policyName, policyRange, type GuardrailRule } from './rule';
+import { policyName, policyRange, type GuardrailRule, inScope } from './rule';
 
 function defines(workload: Workload, name: string, protocol: Protocol): boolean {
   return workload.ports.some((p) => p.name === name && p.protocol === protocol);
@@ -17,8 +17,8 @@ export const namedPortUnresolved: GuardrailRule = {
   severity: 'warning',
   description: 'A named port that no destination container defines with that protocol, so it allows nothing.',
   defaultOptions: {},
-  check({ inventory }, out) {
-    for (const policy of inventory.policies) {
+  check({ inventory, scope }, out) {
+    for (const policy of inScope(scope, inventory.policies)) {
       forEachRule(policy, (rule, direction, i) => {
         if (!ruleIsEffective(policy, direction)) return;
         rule.ports.forEach((port, j) => {

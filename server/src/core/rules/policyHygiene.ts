@@ -1,13 +1,14 @@
+import type { NetworkPolicyInfo } from '../inventory/model';
 import { forEachRule, isSplitPortsRule } from './ruleShapes';
-import { policyName, policyRange, related, type GuardrailRule } from './rule';
+import { policyName, policyRange, related, type GuardrailRule, inScope } from './rule';
 
 export const protocolOmitted: GuardrailRule = {
   id: 'protocol-omitted',
   severity: 'info',
   description: 'A port without protocol: TCP is assumed.',
   defaultOptions: {},
-  check({ inventory }, out) {
-    for (const policy of inventory.policies) {
+  check({ inventory, scope }, out) {
+    for (const policy of inScope(scope, inventory.policies)) {
       forEachRule(policy, (rule, direction, i) => {
         rule.ports.forEach((port, j) => {
           if (port.protocolExplicit) return;
@@ -24,8 +25,8 @@ export const namespaceMissing: GuardrailRule = {
   severity: 'warning',
   description: 'The policy has no metadata.namespace, so it lands in whatever namespace kubectl targets (the configured default here).',
   defaultOptions: {},
-  check({ inventory }, out) {
-    for (const policy of inventory.policies) {
+  check({ inventory, scope }, out) {
+    for (const policy of inScope(scope, inventory.policies)) {
       if (policy.namespaceExplicit) continue;
       out.policy(policy, 
         policyRange(policy, ['metadata']),
@@ -40,9 +41,9 @@ export const duplicatePolicy: GuardrailRule = {
   severity: 'error',
   description: 'Two NetworkPolicies with the same namespace and name: one overwrites the other.',
   defaultOptions: {},
-  check({ inventory }, out) {
-    const seen = new Map<string, (typeof inventory.policies)[number]>();
-    for (const policy of inventory.policies) {
+  check({ inventory, scope }, out) {
+    const seen = new Map<string, NetworkPolicyInfo>();
+    for (const policy of inScope(scope, inventory.policies)) {
       if (!policy.name) continue;
       const key = policyName(policy);
       const first = seen.get(key);
@@ -60,8 +61,8 @@ export const portsSplitFromPeers: GuardrailRule = {
   severity: 'error',
   description: 'A `- ports:` item became its own rule, next to a rule with only peers: those ports are open to everyone.',
   defaultOptions: {},
-  check({ inventory }, out) {
-    for (const policy of inventory.policies) {
+  check({ inventory, scope }, out) {
+    for (const policy of inScope(scope, inventory.policies)) {
       for (const [direction, peersKey, rules] of [
         ['ingress', 'from', policy.ingress],
         ['egress', 'to', policy.egress],

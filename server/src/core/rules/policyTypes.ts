@@ -1,4 +1,4 @@
-import { policyName, policyRange, type GuardrailRule } from './rule';
+import { policyName, policyRange, type GuardrailRule, inScope } from './rule';
 
 /** policyTypes omitted: say what Kubernetes infers (pkg/apis/networking/v1/defaults.go). */
 export const policyTypesMissing: GuardrailRule = {
@@ -6,8 +6,8 @@ export const policyTypesMissing: GuardrailRule = {
   severity: 'info',
   description: 'policyTypes is omitted, so Kubernetes infers it: Ingress always, Egress only when egress rules exist.',
   defaultOptions: {},
-  check({ inventory }, out) {
-    for (const policy of inventory.policies) {
+  check({ inventory, scope }, out) {
+    for (const policy of inScope(scope, inventory.policies)) {
       if (policy.declaredPolicyTypes.length > 0) continue;
       const inferred = policy.policyTypes.join(', ');
       const egressNote = policy.policyTypes.includes('Egress') ? '' : ' It does not isolate egress: add Egress if you meant to.';
@@ -25,8 +25,8 @@ export const rulesIgnoredByPolicyTypes: GuardrailRule = {
   severity: 'warning',
   description: 'ingress or egress rules are present but policyTypes does not list their type, so they have no effect.',
   defaultOptions: {},
-  check({ inventory }, out) {
-    for (const policy of inventory.policies) {
+  check({ inventory, scope }, out) {
+    for (const policy of inScope(scope, inventory.policies)) {
       if (policy.declaredPolicyTypes.length === 0) continue;
       for (const [direction, type, rules] of [
         ['ingress', 'Ingress', policy.ingress],

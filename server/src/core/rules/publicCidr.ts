@@ -1,6 +1,6 @@
 import { NON_PUBLIC_CIDRS, cidrRange, formatRange, subtract, type AddressRange } from '../selectors/ipRanges';
 import { forEachRule, peerIsAllAddresses, ruleIsEffective } from './ruleShapes';
-import { policyName, policyRange, type GuardrailRule } from './rule';
+import { policyName, policyRange, type GuardrailRule, inScope } from './rule';
 
 function ranges(cidrs: readonly unknown[]): AddressRange[] {
   return cidrs.flatMap((c) => {
@@ -15,10 +15,10 @@ export const publicCidr: GuardrailRule = {
   severity: 'warning',
   description: 'An ipBlock covers public address space; list the CIDRs you mean to reach in the rule options to accept them.',
   defaultOptions: { allowedCidrs: [] },
-  check({ inventory, options }, out) {
+  check({ inventory, options, scope }, out) {
     const allowed = ranges(Array.isArray(options['allowedCidrs']) ? options['allowedCidrs'] : []);
     const nonPublic = ranges(NON_PUBLIC_CIDRS);
-    for (const policy of inventory.policies) {
+    for (const policy of inScope(scope, inventory.policies)) {
       forEachRule(policy, (rule, direction, i, peersKey) => {
         if (!ruleIsEffective(policy, direction)) return;
         rule.peers.forEach((peer, j) => {

@@ -18,6 +18,19 @@ export interface RuleContext {
   readonly config: GuardrailConfig;
   /** the rule's options from the configuration, merged over its defaults */
   readonly options: Readonly<Record<string, unknown>>;
+  /**
+   * When set, only findings about subjects (policies, workloads, namespaces) in these namespaces
+   * are kept, so a rule may skip the others: an edit re-checks only the namespaces it touches.
+   * Whatever the scope, a rule reads the whole inventory; findings about a subject in namespace N
+   * may depend on the policies of N only, and on any workload and namespace (peers reach across
+   * namespaces). WorkspaceAnalysis relies on that; test/core/incremental.test.ts checks it.
+   */
+  readonly scope?: ReadonlySet<string> | undefined;
+}
+
+/** The subjects of a list in the context's scope (all of them without a scope). */
+export function inScope<T extends { readonly namespace: string }>(scope: ReadonlySet<string> | undefined, items: readonly T[]): readonly T[] {
+  return scope ? items.filter((item) => scope.has(item.namespace)) : items;
 }
 
 /** A guardrail: a stable id, a default severity, documentation, and a check over the inventory. */

@@ -26,6 +26,7 @@ export function runGuardrails(
   config: GuardrailConfig,
   token: CancellationToken = NEVER_CANCELLED,
   rules: readonly GuardrailRule[] = GUARDRAIL_RULES,
+  scope?: ReadonlySet<string>,
 ): { findings: WorkspaceFinding[]; failures: { ruleId: string; error: string }[] } {
   const findings: WorkspaceFinding[] = [];
   const failures: { ruleId: string; error: string }[] = [];
@@ -36,12 +37,13 @@ export function runGuardrails(
     const severity: Severity = setting?.severity ?? rule.severity;
     const options = { ...rule.defaultOptions, ...(setting?.options ?? {}) };
     const emit = (subject: Subject, at: SourceRef, message: string, related: readonly RelatedInformation[] = []): void => {
+      if (scope && !scope.has(subject.namespace)) return;
       if (exempt(config.exemptions, rule.id, subject)) return;
       findings.push({ file: at.file, namespace: subject.namespace, finding: { ruleId: rule.id, severity, message, range: at.range, related } });
     };
     try {
       rule.check(
-        { inventory, options, config },
+        { inventory, options, config, scope },
         {
           policy: (policy, at, message, related) => emit({ namespace: policy.namespace, podSelector: policy.podSelector }, at, message, related),
           workload: (workload, message, related) => emit({ namespace: workload.namespace, podLabels: workload.podLabels }, workload.source, message, related),

@@ -1,8 +1,8 @@
 import { editDistance } from '../model/editDistance';
 import { NAMESPACE_NAME_LABEL, type Inventory, type PolicyPeer } from '../inventory/model';
 import { formatSelector, isEmptySelector, selectorMatches, type LabelSelector, type Labels } from '../selectors/labelSelector';
-import { isSelectorPeer, namespaceLabels, peerSelectsNamespace, peerSelectsWorkload, policySelects } from '../selectors/peers';
-import { policyName, policyRange, type GuardrailRule } from './rule';
+import { isSelectorPeer, namespaceLabels, peerSelectsNamespace, policySelects } from '../selectors/peers';
+import { policyName, policyRange, type GuardrailRule, inScope } from './rule';
 
 /** Edits a typo of `text` may plausibly have: one per four characters, at least one. */
 function typoBudget(text: string): number {
@@ -62,8 +62,8 @@ export const policySelectsNothing: GuardrailRule = {
   severity: 'warning',
   description: "A policy's podSelector matches no workload in its namespace, so it has no effect.",
   defaultOptions: {},
-  check({ inventory }, out) {
-    for (const policy of inventory.policies) {
+  check({ inventory, scope }, out) {
+    for (const policy of inScope(scope, inventory.policies)) {
       if (isEmptySelector(policy.podSelector)) continue;
       if (!workloadsKnownIn(inventory, policy.namespace)) continue;
       if ((inventory.workloadsByNamespace.get(policy.namespace) ?? []).some((w) => policySelects(policy, w))) continue;
@@ -98,11 +98,11 @@ export const peerSelectsNothing: GuardrailRule = {
   severity: 'warning',
   description: 'A from/to peer matches no workload or namespace in the workspace.',
   defaultOptions: {},
-  check({ inventory }, out) {
+  check({ inventory, scope }, out) {
     const namespaces = [...inventory.namespaces.keys()];
     const nearCache = new Map<string, string | undefined>();
     const namespaceCache = new Map<string, string[]>();
-    for (const policy of inventory.policies) {
+    for (const policy of inScope(scope, inventory.policies)) {
       for (const direction of ['ingress', 'egress'] as const) {
         const peersKey = direction === 'ingress' ? 'from' : 'to';
         const rules = direction === 'ingress' ? policy.ingress : policy.egress;
@@ -131,10 +131,11 @@ export const peerSelectsNothing: GuardrailRule = {
             if (!peer.podSelector || isEmptySelector(peer.podSelector)) return;
             const judgeable = matchingNamespaces.filter((ns) => workloadsKnownIn(inventory, ns));
             if (judgeable.length === 0) return;
-            const inScope = judgeable.flatMap((ns) => inventory.workloadsByNamespace.get(ns) ?? []);
-            if (inScope.some((w) => peerSelectsWorkload(inventory, policy, peer, w))) return;
+            const reachable = judgeable.flatMap((ns) => inventory.workloadsByNamespace.get(ns) ?? []);
             const podSelector = peer.podSelector;
-            const suggestion = memoNearest(nearCache, judgeable.join(','), podSelector, () => inScope.map((w) => w.podLabels));
+            // the namespaces are the peer's already (peerSelectsNamespace): only the pods are left to match
+            if (reachable.some((w) => selectorMatches(podSelector, w.podLabels))) return;
+            const suggestion = memoNearest(nearCache, judgeable.join(','), podSelector, () => reachable.map((w) => w.podLabels));
             // namespaceSelector: {} (or only NotIn / DoesNotExist) also reaches kube-system and every
             // other namespace outside the workspace, where the pods may well run (k8s-app=kube-dns):
             // report only a near miss, a likely typo

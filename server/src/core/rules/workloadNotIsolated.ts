@@ -1,5 +1,5 @@
 import { isolatingPolicies } from '../selectors/peers';
-import type { GuardrailRule } from './rule';
+import { inScope, type GuardrailRule } from './rule';
 import { directionsOption } from './ruleShapes';
 
 /** A workload no policy selects for a direction accepts (or sends) all traffic. */
@@ -8,9 +8,9 @@ export const workloadNotIsolated: GuardrailRule = {
   severity: 'warning',
   description: 'A workload is selected by no NetworkPolicy for ingress or egress, so all such traffic is allowed.',
   defaultOptions: { directions: ['ingress', 'egress'] },
-  check({ inventory, options }, out) {
+  check({ inventory, options, scope }, out) {
     const directions = directionsOption(options);
-    for (const workload of inventory.workloads) {
+    for (const workload of inScope(scope, inventory.workloads)) {
       if (workload.hostNetwork) continue;
       const missing = directions.filter((d) => isolatingPolicies(inventory, workload, d).length === 0);
       if (missing.length === 0) continue;
