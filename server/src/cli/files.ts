@@ -10,6 +10,8 @@ export class UsageError extends Error {}
 export interface InputFile {
   readonly path: string;
   readonly size: number | undefined;
+  /** its absolute path (undefined for stdin), so another thread can read it */
+  readonly file: string | undefined;
   read(): Uint8Array;
 }
 
@@ -31,7 +33,7 @@ export function collectInputs(paths: readonly string[], cwd: string, readStdin: 
   const seen = new Set<string>();
   for (const path of paths) {
     if (path === '-') {
-      inputs.push({ path: '<stdin>', size: undefined, read: readStdin });
+      inputs.push({ path: '<stdin>', size: undefined, file: undefined, read: readStdin });
       continue;
     }
     const absolute = resolve(cwd, path);
@@ -51,6 +53,7 @@ export function collectInputs(paths: readonly string[], cwd: string, readStdin: 
       inputs.push({
         path: display.startsWith('..') ? file : display,
         size: statSync(file).size,
+        file,
         read: () => readFileSync(file),
       });
     }

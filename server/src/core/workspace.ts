@@ -71,6 +71,12 @@ export class WorkspaceAnalysis {
     return result;
   }
 
+  /** Adds a file analysed elsewhere (the CLI's worker threads): its text and its own analysis. */
+  setAnalysed(file: string, text: string, result: FileAnalysis): void {
+    this.changing(file);
+    this.files.set(file, { analyzer: new ManifestAnalyzer(), result, text });
+  }
+
   /** A file that is skipped before reading (size, binary): its one finding. */
   setSkipped(file: string, finding: Finding): void {
     this.changing(file);

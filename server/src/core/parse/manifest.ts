@@ -364,3 +364,47 @@ export function focus(node: YamlNode | undefined, text: string): OffsetRange {
 }
 
 export type { ParsedNode };
+
+/**
+ * A parsed object as plain data, to cross a thread boundary (the CLI analyses files in worker
+ * threads): its value and the text of its chunk. The receiving side rebuilds the nodes from the
+ * chunk's text when a position is asked for, as the analyzer does anyway.
+ */
+export interface TransferredObject {
+  readonly value: Record<string, unknown>;
+  readonly baseOffset: number;
+  readonly listIndex: number | undefined;
+  readonly chunkText: string;
+  readonly hasApiErrors: boolean | undefined;
+  /** its place among the objects parseChunk gives for its chunk */
+  readonly indexInChunk: number;
+}
+
+export function transferObjects(objects: readonly ManifestObject[]): TransferredObject[] {
+  let index = 0;
+  let previous: ManifestObject | undefined;
+  return objects.map((object) => {
+    index = previous && previous.baseOffset === object.baseOffset && previous.chunkText === object.chunkText ? index + 1 : 0;
+    previous = object;
+    return { value: object.value, baseOffset: object.baseOffset, listIndex: object.listIndex, chunkText: object.chunkText, hasApiErrors: object.hasApiErrors, indexInChunk: index };
+  });
+}
+
+export function receiveObjects(objects: readonly TransferredObject[]): ManifestObject[] {
+  const chunks = new Map<string, () => ParsedChunk>();
+  return objects.map((t) => {
+    let parse = chunks.get(t.chunkText);
+    if (!parse) {
+      let parsed: ParsedChunk | undefined;
+      parse = () => (parsed ??= parseChunk(t.chunkText, 0, true));
+      chunks.set(t.chunkText, parse);
+    }
+    const chunk = parse;
+    const nodeOf = (): YAMLMap<unknown, unknown> => {
+      const node = chunk().objects[t.indexInChunk]?.node;
+      if (!node) throw new Error('a transferred object has no node in its chunk');
+      return node;
+    };
+    return new ParsedObject(nodeOf, t.value, t.baseOffset, t.listIndex, t.chunkText, t.hasApiErrors);
+  });
+}

@@ -109,11 +109,15 @@ export const peerSelectsNothing: GuardrailRule = {
         rules.forEach((rule, i) => {
           rule.peers.forEach((peer, j) => {
             if (!isSelectorPeer(peer)) return;
-            const nsKey = `${policy.namespace}|${peer.namespaceSelector ? JSON.stringify(peer.namespaceSelector) : '-'}|${peer.podSelector ? 'p' : '-'}`;
-            let matchingNamespaces = namespaceCache.get(nsKey);
-            if (!matchingNamespaces) {
-              matchingNamespaces = namespaces.filter((ns) => peerSelectsNamespace(inventory, policy, peer, ns));
+            // without a namespaceSelector a peer is in the policy's own namespace (isSelectorPeer:
+            // its podSelector is set); with one, the namespaces it matches depend on it alone
+            let matchingNamespaces: string[];
+            if (peer.namespaceSelector) {
+              const nsKey = JSON.stringify(peer.namespaceSelector);
+              matchingNamespaces = namespaceCache.get(nsKey) ?? namespaces.filter((ns) => peerSelectsNamespace(inventory, policy, peer, ns));
               namespaceCache.set(nsKey, matchingNamespaces);
+            } else {
+              matchingNamespaces = [policy.namespace];
             }
             const at = policyRange(policy, ['spec', direction, i, peersKey, j]);
             if (peer.namespaceSelector && matchingNamespaces.length === 0) {
