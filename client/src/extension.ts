@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { registerCheckWorkspace } from './checkWorkspace';
 import { createLanguageClient } from './languageClient';
 import type { LanguageClient } from 'vscode-languageclient/node';
 
@@ -17,6 +18,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const started = createLanguageClient(context, output);
   client = started.client;
   context.subscriptions.push(client);
+  registerCheckWorkspace(context, client);
   const serverReady = started.ready.then((status) => ({ startupMs: status.startupMs, readyAt: Date.now() }));
   void client.start().catch((error: unknown) => {
     output.error(`The Network Policy Guardrails server failed to start: ${String(error)}`);

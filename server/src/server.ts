@@ -1,5 +1,8 @@
 import { DidChangeWatchedFilesNotification, TextDocumentSyncKind, TextDocuments, type Connection, type InitializeResult, type WorkspaceFolder } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { CODE_ACTION_KINDS, registerCodeActions } from './lsp/codeActions';
+import { COMPLETION_TRIGGER_CHARACTERS, registerCompletion } from './lsp/completion';
+import { registerCheckWorkspace } from './lsp/checkWorkspace';
 import { registerDiagnostics } from './lsp/diagnostics';
 import { SettingsCache } from './lsp/settingsCache';
 import { WorkspaceIndex } from './lsp/workspaceIndex';
@@ -59,6 +62,8 @@ export function startServer(connection: Connection, startedAt: number = performa
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         diagnosticProvider: { identifier: 'netpol-guardrails', interFileDependencies: true, workspaceDiagnostics: false },
+        codeActionProvider: { codeActionKinds: CODE_ACTION_KINDS },
+        completionProvider: { triggerCharacters: COMPLETION_TRIGGER_CHARACTERS },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'netpol-guardrails', version: VERSION },
@@ -102,6 +107,9 @@ export function startServer(connection: Connection, startedAt: number = performa
   connection.onDidChangeWatchedFiles((params) => background('Indexing file changes', index.filesChanged(params.changes.map((c) => ({ uri: c.uri, type: c.type })))));
 
   registerDiagnostics(connection, documents, settings, index, (uri) => index.textDocument(uri));
+  registerCodeActions(connection, documents, settings, index);
+  registerCompletion(connection, documents, settings, index);
+  registerCheckWorkspace(connection, index, (uri) => index.textDocument(uri));
   connection.onRequest(CoverageRequest.method, (params: CoverageParams) => index.coverage(params.folderUri));
   documents.listen(connection);
   connection.listen();

@@ -36,6 +36,13 @@ const BROWSER_CLOSE_TIMEOUT_MS = 10_000;
 const SERVER_TERM_GRACE_MS = 2_000;
 const CHROMIUM = process.env['E2E_CHROMIUM'] ?? '/usr/bin/chromium';
 /**
+ * E2E_VSIX=<file.vsix>: test the packaged extension instead of the repository. The .vsix is
+ * installed into the run's extensions folder with the server's own `--install-extension`, and the
+ * suite runs against that installed copy (the shipped, minified files), so what users install is
+ * what is tested.
+ */
+const VSIX = process.env['E2E_VSIX'];
+/**
  * Workbench log lines that say nothing about the extension: this machine is offline (no gallery,
  * no GitHub sign-in, no service worker over plain http) and chat/agent features log as they start.
  */
@@ -133,6 +140,8 @@ async function main(): Promise<number> {
     const workspace = await copyWorkspace(runDir);
     serverLog = path.join(runDir, 'server.log');
 
+    const extensionPath = VSIX ? await installVsix(install.node, install.serverMain, path.resolve(REPO_ROOT, VSIX), runDir) : REPO_ROOT;
+
     const port = await freePort();
     const serverStarted = Date.now();
     const server = await startServer(install.node, install.serverMain, port, runDir, serverLog);
@@ -160,7 +169,7 @@ async function main(): Promise<number> {
     await page.exposeFunction('codeAutomationLog', (level: string, args: unknown[]) => workbenchLog.push(printWorkbenchLog(level, args)));
 
     const workbenchStarted = Date.now();
-    await abort.race(page.goto(workbenchUrl(port, workspace, suite), { waitUntil: 'domcontentloaded', timeout: 60_000 }));
+    await abort.race(page.goto(workbenchUrl(port, workspace, suite, extensionPath), { waitUntil: 'domcontentloaded', timeout: 60_000 }));
     const code = await abort.race(exited);
     const suiteMs = Date.now() - workbenchStarted;
     say(
@@ -181,21 +190,45 @@ async function main(): Promise<number> {
   }
 }
 
-function workbenchUrl(port: number, workspace: string, suite: string): string {
+function workbenchUrl(port: number, workspace: string, suite: string, extensionPath: string): string {
   const remote = (fsPath: string) => `vscode-remote://127.0.0.1:${port}${fsPath}`;
   const payload = [
-    ['extensionDevelopmentPath', remote(REPO_ROOT)],
+    ['extensionDevelopmentPath', remote(extensionPath)],
     ['extensionTestsPath', remote(suite)],
     ['skipWelcome', 'true'],
   ];
   return `http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
 }
 
+/** Installs a .vsix into the run's extensions folder with the server's CLI; returns the installed folder. */
+async function installVsix(node: string, serverMain: string, vsix: string, runDir: string): Promise<string> {
+  if (!existsSync(vsix)) throw new Error(`E2E_VSIX: no file at ${vsix} (npm run package makes it)`);
+  const extensions = path.join(runDir, 'extensions');
+  const args = [serverMain, '--install-extension', vsix, '--extensions-dir', extensions, '--server-data-dir', path.join(runDir, 'server-data'), '--accept-server-license-terms'];
+  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(VSCODE_|ELECTRON_|npm_)/i.test(name)));
+  const output: string[] = [];
+  const home = path.join(runDir, 'home');
+  await mkdir(home, { recursive: true });
+  const code = await new Promise<number | null>((resolve, reject) => {
+    const child = spawn(node, args, { cwd: runDir, env: { ...env, HOME: home, TMPDIR: os.tmpdir() }, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+    child.once('error', reject);
+    child.once('exit', resolve);
+  });
+  if (code !== 0) throw new Error(`installing ${vsix} failed (exit code ${String(code)}): ${output.join('').trim()}`);
+  const { readdir } = await import('node:fs/promises');
+  const installed = (await readdir(extensions)).find((name) => name.startsWith('netpol-guardrails.netpol-guardrails-'));
+  if (!installed) throw new Error(`installing ${vsix} left no netpol-guardrails folder in ${extensions}: ${output.join('').trim()}`);
+  say(`installed ${path.basename(vsix)} as ${installed}`);
+  return path.join(extensions, installed);
+}
+
 /** VS Code's own server, in its own process group (it starts watcher and extension host children). */
 async function startServer(node: string, serverMain: string, port: number, runDir: string, logFile: string): Promise<ChildProcess> {
   const home = path.join(runDir, 'home');
   const tmp = path.join(runDir, 'tmp');
-  await Promise.all([mkdir(home), mkdir(tmp)]);
+  await Promise.all([mkdir(home, { recursive: true }), mkdir(tmp, { recursive: true })]);
   const args = [
     serverMain,
     ...['--host', '127.0.0.1', '--port', String(port)],

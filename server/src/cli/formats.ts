@@ -1,5 +1,7 @@
 import { GUARDRAIL_RULES, LineIndex, RULES, type CoverageReport, type Finding, type RuleInfo, type Severity } from '../core';
 import { VERSION } from '../version';
+import type { BaselineStatus } from '../report/baseline';
+import { findingFingerprint, lineTextAt } from '../report/fingerprint';
 
 /** A finding with its file and 0-based positions, the unit every output format prints. */
 export interface LocatedFinding {
@@ -7,11 +9,26 @@ export interface LocatedFinding {
   readonly finding: Finding;
   readonly start: { line: number; character: number };
   readonly end: { line: number; character: number };
+  /** stable across runs while the finding's rule, file, message and line text stay (report/fingerprint.ts) */
+  readonly fingerprint: string;
+}
+
+/** Fields the JSON output adds when a baseline was given (README "JSON output"). */
+export interface JsonBaseline {
+  readonly file: string;
+  /** side by side with the results */
+  readonly status: readonly BaselineStatus[];
+  /** findings of the baseline that are gone, as the baseline printed them */
+  readonly fixed: readonly unknown[];
 }
 
 export function locate(file: string, text: string, findings: readonly Finding[]): LocatedFinding[] {
   const index = new LineIndex(text);
-  return findings.map((finding) => ({ file, finding, start: index.position(finding.range.start), end: index.position(finding.range.end) }));
+  return findings.map((finding) => {
+    const start = index.position(finding.range.start);
+    const fingerprint = findingFingerprint(finding.ruleId, file, finding.message, lineTextAt(text, finding.range.start, start.character));
+    return { file, finding, start, end: index.position(finding.range.end), fingerprint };
+  });
 }
 
 export function formatText(results: readonly LocatedFinding[]): string {
@@ -27,12 +44,13 @@ export function summaryLine(results: readonly LocatedFinding[], files: number): 
 }
 
 /** The JSON contract (README "JSON output"): version 1. */
-export function formatJson(results: readonly LocatedFinding[], coverage?: CoverageReport): string {
+export function formatJson(results: readonly LocatedFinding[], coverage?: CoverageReport, baseline?: JsonBaseline): string {
   return JSON.stringify(
     {
       version: 1,
       ...(coverage ? { coverage } : {}),
-      findings: results.map((r) => ({
+      ...(baseline ? { baseline: { file: baseline.file, new: baseline.status.filter((s) => s === 'new').length, fixed: baseline.fixed.length } } : {}),
+      findings: results.map((r, i) => ({
         ruleId: r.finding.ruleId,
         severity: r.finding.severity,
         message: r.finding.message,
@@ -41,7 +59,10 @@ export function formatJson(results: readonly LocatedFinding[], coverage?: Covera
         ...(r.finding.fieldPath !== undefined ? { fieldPath: r.finding.fieldPath } : {}),
         ...(r.finding.apiMessage !== undefined ? { apiMessage: r.finding.apiMessage } : {}),
         related: r.finding.related.map((rel) => ({ message: rel.message })),
+        fingerprint: r.fingerprint,
+        ...(baseline ? { baseline: baseline.status[i] ?? 'new' } : {}),
       })),
+      ...(baseline ? { fixed: baseline.fixed } : {}),
     },
     null,
     2,
@@ -90,6 +111,7 @@ export function formatSarif(results: readonly LocatedFinding[]): string {
               },
             },
           ],
+          partialFingerprints: { 'netpolGuardrails/v1': r.fingerprint },
           ...(r.finding.fieldPath !== undefined ? { properties: { fieldPath: r.finding.fieldPath } } : {}),
         })),
       },

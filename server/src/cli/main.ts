@@ -6,9 +6,6 @@ import {
   DEFAULT_CONFIG,
   GUARDRAIL_RULES,
   SEVERITY_ORDER,
-  WorkspaceAnalysis,
-  decodeManifestBytes,
-  fileTooLargeFinding,
   formatCoverageText,
   parseConfig,
   type Finding,
@@ -18,7 +15,11 @@ import {
 import { DEFAULT_SETTINGS } from '../settings';
 import { VERSION } from '../version';
 import { UsageError, collectInputs } from './files';
+import { defaultJobs, loadFiles, workspaceOf } from './loadFiles';
 import { formatJson, formatSarif, formatText, locate, summaryLine, type LocatedFinding } from './formats';
+import { compareWithBaseline } from '../report';
+import { readBaseline, reportFormatOf, writeCheckReport } from './checkReport';
+import { CONNECTIVITY_USAGE, DIFF_USAGE, EXPLAIN_USAGE, connectivityCommand, diffCommand, explainCommand } from './reachabilityCommands';
 
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
@@ -37,16 +38,27 @@ Options:
   --max-file-size BYTES      skip larger files (default: ${DEFAULT_SETTINGS.maxFileSize})
   --config FILE              guardrail configuration (default: ./${CONFIG_FILE_NAME} if present)
   --coverage                 also print the per-namespace coverage summary
+  --report FILE              also write a report: FILE.html a standalone page (coverage,
+                             findings, connectivity graph and matrix), FILE.md a Markdown
+                             summary for CI job summaries and pull request comments
+  --baseline FILE            compare with an earlier --format json result: report new and
+                             fixed findings, and apply --fail-on to new findings only
+  --jobs N                   threads that read and analyse files (default: the cores, at most 4)
   -h, --help                 show this help
   -v, --version              show the version
 
-Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or I/O error.`;
+Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or I/O error.
+
+Other commands: connectivity (what may talk to what), explain (why a connection is allowed
+or denied), diff (what an edit opens and cuts off); netpol-guardrails COMMAND --help for each.`;
 
 export interface CliIO {
   readonly cwd: string;
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
   readonly readStdin: () => Uint8Array;
+  /** the script analysis threads run (dist/cli.js itself); without it everything runs on one thread */
+  readonly workerScript?: string | undefined;
 }
 
 function parseSeverity(value: string): Severity {
@@ -81,6 +93,9 @@ function check(args: string[], io: CliIO): number {
       'max-file-size': { type: 'string' },
       config: { type: 'string' },
       coverage: { type: 'boolean', default: false },
+      report: { type: 'string' },
+      baseline: { type: 'string' },
+      jobs: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -88,6 +103,8 @@ function check(args: string[], io: CliIO): number {
     io.stdout(`${USAGE}\n`);
     return EXIT_OK;
   }
+  const jobs = values.jobs === undefined ? defaultJobs() : Number(values.jobs);
+  if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError('--jobs must be a positive number of threads');
   const format = values.format;
   if (format !== 'text' && format !== 'json' && format !== 'sarif') {
     throw new UsageError(`--format must be text, json or sarif, not "${format}"`);
@@ -98,44 +115,48 @@ function check(args: string[], io: CliIO): number {
     maxFileSize = Number(values['max-file-size']);
     if (!Number.isInteger(maxFileSize) || maxFileSize <= 0) throw new UsageError('--max-file-size must be a positive number of bytes');
   }
+  if (values.report !== undefined) reportFormatOf(values.report);
+  const baseline = values.baseline === undefined ? undefined : readBaseline(values.baseline, io.cwd);
   const paths = positionals.length > 0 ? positionals : ['.'];
   const inputs = collectInputs(paths, io.cwd, io.readStdin);
   const { config, configFile, configText, configFindings } = loadConfig(values.config, io.cwd);
-  const workspace = new WorkspaceAnalysis(config, { maxFileSizeBytes: maxFileSize });
+  const options = { maxFileSizeBytes: maxFileSize };
+  const loaded = loadFiles(inputs, options, jobs, io.workerScript);
+  const workspace = workspaceOf(loaded, config, options);
   const texts = new Map<string, string>();
-  for (const input of inputs) {
-    if (input.size !== undefined && input.size > maxFileSize) {
-      workspace.setSkipped(input.path, fileTooLargeFinding(input.size, maxFileSize));
-      continue;
-    }
-    let bytes: Uint8Array;
-    try {
-      bytes = input.read();
-    } catch (error) {
-      throw new UsageError(`${input.path}: cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
-    }
-    const decoded = decodeManifestBytes(bytes);
-    if ('skipped' in decoded) {
-      workspace.setSkipped(input.path, decoded.skipped);
-      continue;
-    }
-    texts.set(input.path, decoded.text);
-    workspace.update(input.path, decoded.text);
-  }
+  for (const f of loaded) if (!('skipped' in f)) texts.set(f.path, f.text);
   const byFile = workspace.findings();
   const results: LocatedFinding[] = [];
   if (configFile !== undefined) results.push(...locate(configFile, configText, configFindings));
   for (const input of inputs) results.push(...locate(input.path, texts.get(input.path) ?? '', byFile.get(input.path) ?? []));
-  const coverageReport = values.coverage ? workspace.coverage() : undefined;
-  if (format === 'json') io.stdout(`${formatJson(results, coverageReport)}\n`);
+  const coverageReport = values.coverage || values.report !== undefined ? workspace.coverage() : undefined;
+  const comparison = baseline ? compareWithBaseline(results.map((r) => ({ ruleId: r.finding.ruleId, file: r.file, message: r.finding.message, fingerprint: r.fingerprint })), baseline.findings) : undefined;
+  if (values.report !== undefined && coverageReport) {
+    writeCheckReport({
+      path: values.report,
+      cwd: io.cwd,
+      results,
+      files: inputs.length,
+      loaded,
+      config,
+      inventory: workspace.inventory(),
+      coverage: coverageReport,
+      baseline: baseline && comparison ? { file: baseline.file, comparison } : undefined,
+      env: process.env,
+    });
+  }
+  if (format === 'json') io.stdout(`${formatJson(results, values.coverage ? coverageReport : undefined, baseline && comparison ? { file: baseline.file, status: comparison.status, fixed: comparison.fixed } : undefined)}\n`);
   else if (format === 'sarif') io.stdout(`${formatSarif(results)}\n`);
   else {
     if (results.length > 0) io.stdout(`${formatText(results)}\n`);
-    if (coverageReport) io.stdout(`\nCoverage by namespace:\n${formatCoverageText(coverageReport)}\n`);
+    if (coverageReport && values.coverage) io.stdout(`\nCoverage by namespace:\n${formatCoverageText(coverageReport)}\n`);
     io.stderr(`${summaryLine(results, inputs.length)}\n`);
+    if (baseline && comparison) io.stderr(`compared with ${baseline.file}: ${comparison.status.filter((s) => s === 'new').length} new, ${comparison.fixed.length} fixed\n`);
   }
   const threshold = SEVERITY_ORDER[failOn];
-  return results.some((r) => SEVERITY_ORDER[r.finding.severity] >= threshold) ? EXIT_FINDINGS : EXIT_OK;
+  // with a baseline, only new findings fail the check: CI fails on what a change introduced
+  const counted = comparison ? results.filter((_, i) => comparison.status[i] === 'new') : results;
+  return counted.some((r) => SEVERITY_ORDER[r.finding.severity] >= threshold) ? EXIT_FINDINGS : EXIT_OK;
 }
 
 /** Runs the CLI and returns its exit code; never throws. */
@@ -145,6 +166,12 @@ export function runCli(argv: readonly string[], io: CliIO): number {
     switch (command) {
       case 'check':
         return check(rest, io);
+      case 'connectivity':
+        return connectivityCommand(rest, io);
+      case 'explain':
+        return explainCommand(rest, io);
+      case 'diff':
+        return diffCommand(rest, io);
       case '-v':
       case '--version':
         io.stdout(`${VERSION}\n`);
@@ -160,7 +187,8 @@ export function runCli(argv: readonly string[], io: CliIO): number {
     }
   } catch (error) {
     if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      io.stderr(`netpol-guardrails: ${(error as Error).message}\n${command === 'check' ? '' : `\n${USAGE}\n`}`);
+      const usage = command === 'connectivity' ? CONNECTIVITY_USAGE : command === 'explain' ? EXPLAIN_USAGE : command === 'diff' ? DIFF_USAGE : USAGE;
+      io.stderr(`netpol-guardrails: ${(error as Error).message}\n${command === 'check' ? '' : `\n${usage}\n`}`);
       return EXIT_USAGE;
     }
     io.stderr(`netpol-guardrails: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

@@ -19,3 +19,4 @@ export { buildInventory } from './inventory/buildInventory';
 export type { Inventory, Workload, NamespaceInfo, NetworkPolicyInfo } from './inventory/model';
 export { coverage, formatCoverageText } from './coverage';
 export type { CoverageReport, NamespaceCoverage } from './coverage';
+export * from './reachability';

@@ -14,6 +14,8 @@ import {
   parseConfig,
   type CoverageReport,
   type Finding,
+  type GuardrailConfig,
+  type Inventory,
 } from '../core';
 import { DEFAULT_SETTINGS, type Settings } from '../settings';
 
@@ -270,6 +272,20 @@ export class WorkspaceIndex {
     return this.findingsOf(this.folderOf(uri)).get(uri) ?? [];
   }
 
+  /**
+   * What authoring needs for a file, without waiting for the re-analysis of pending edits (that
+   * re-runs every guardrail): its folder's inventory and configuration as they are, whether they
+   * hold the editor's text of the file, and its findings when they do.
+   */
+  async authoringState(uri: string): Promise<{ current: boolean; findings: Finding[] | undefined; inventory: Inventory; config: GuardrailConfig }> {
+    await this.scanning;
+    const folder = this.folderOf(uri);
+    const open = this.options.documents.get(uri);
+    const current = open === undefined || this.indexedVersions.get(uri) === open.version;
+    const findings = current && folder.findings ? (folder.findings.get(uri) ?? []) : undefined;
+    return { current, findings, inventory: folder.analysis.inventory(), config: folder.analysis.configuration() };
+  }
+
   /** The coverage summary of a folder (the first, or the loose files when there is none). */
   async coverage(folderUri: string | undefined): Promise<CoverageReport> {
     await this.scanning;
@@ -283,6 +299,57 @@ export class WorkspaceIndex {
     if (open) return open;
     const text = this.folderOf(uri).analysis.textOf(uri);
     return text === undefined ? undefined : TextDocument.create(uri, 'yaml', 0, text);
+  }
+
+  /**
+   * The workspace check: every file of every folder read again from disk (open documents keep the
+   * editor's text), then every rule over the result. `report` hears files done out of the total;
+   * `cancelled` stops the reading between two files (what was read stays indexed: it is current).
+   * Returns every file's findings, or undefined when cancelled.
+   */
+  checkAll(report: (done: number, total: number) => void, cancelled: () => boolean): Promise<Map<string, Finding[]> | undefined> {
+    const run = async (): Promise<Map<string, Finding[]> | undefined> => {
+      const work: { folder: FolderState; files: string[] }[] = [];
+      for (const folder of this.folders.values()) {
+        if (!folder.path || !(await this.options.settings(folder.uri)).enable) continue;
+        const files: string[] = [];
+        await this.walk(folder.path, folder, files);
+        work.push({ folder, files });
+      }
+      const total = work.reduce((n, w) => n + w.files.length, 0);
+      let done = 0;
+      report(0, total);
+      for (const { folder, files } of work) {
+        // files deleted behind the watcher's back leave the index
+        const present = new Set(files.map((f) => URI.file(f).toString()));
+        for (const name of folder.analysis.fileNames()) if (!present.has(name) && !this.options.documents.get(name)) folder.analysis.remove(name);
+        for (const file of files) {
+          if (cancelled()) {
+            this.notifyIfOthersChanged([folder], undefined);
+            return undefined;
+          }
+          await this.readIntoIndex(folder, file);
+          done++;
+          if (done % 25 === 0 || done === total) {
+            report(done, total);
+            await new Promise((resolve) => setImmediate(resolve));
+          }
+        }
+      }
+      this.notifyIfOthersChanged(
+        work.map((w) => w.folder),
+        undefined,
+      );
+      const out = new Map<string, Finding[]>();
+      for (const { folder } of work) for (const [uri, findings] of this.findingsOf(folder)) out.set(uri, findings);
+      return out;
+    };
+    const result = this.scanning.then(run);
+    this.scanning = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    return result;
   }
 
   /** Every indexed file with its findings. */

@@ -10,6 +10,7 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../../client/src/extension';
+import type { CheckWorkspaceResult } from '../../../server/src/protocol';
 import { describeDiagnostics, diagnosticCode, runScenarios, waitForDiagnostics, withDeadline, type Scenario } from './scenarioRunner';
 
 const EXTENSION_ID = 'netpol-guardrails.netpol-guardrails';
@@ -28,6 +29,8 @@ interface Metrics {
   /** settings update to the diagnostics' disappearance / return */
   settingDisableMs?: number;
   settingEnableMs?: number;
+  /** the Check Workspace command, end to end */
+  checkWorkspaceMs?: number;
 }
 
 const metrics: Metrics = {};
@@ -121,6 +124,24 @@ const scenarios: Scenario[] = [
       await configuration().update('enable', true, vscode.ConfigurationTarget.WorkspaceFolder);
       await waitForDiagnostics(uri, SOURCE, hasCode('api-not-supported'), 'the diagnostics to return with enable = true');
       metrics.settingEnableMs = Math.round(performance.now() - changed);
+    },
+  },
+  {
+    name: 'Check Workspace (command) reports progress and fills the Problems panel for a file that is not open',
+    async run() {
+      const uri = workspaceFile('apps/web.yaml');
+      assert.ok(!vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString()), 'apps/web.yaml is not open');
+      const started = performance.now();
+      const result = await withDeadline(
+        Promise.resolve(vscode.commands.executeCommand<CheckWorkspaceResult | undefined>('netpolGuardrails.checkWorkspace')),
+        60_000,
+        'the workspace check to finish',
+      );
+      metrics.checkWorkspaceMs = Math.round(performance.now() - started);
+      assert.ok(result?.completed, 'the check completed');
+      assert.ok(result.files >= 4, `${result.files} files checked`);
+      const found = await waitForDiagnostics(uri, SOURCE, hasCode('workload-not-isolated'), 'the guardrails of the unopened file');
+      assert.ok(found.some((d) => diagnosticCode(d) === 'missing-default-deny'), describeDiagnostics(found));
     },
   },
   {

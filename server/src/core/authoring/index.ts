@@ -1,0 +1,9 @@
+/** Authoring: quick fixes, templates and completion as plain data (text edits with offsets). */
+export { quickFixes, fixAllEdits } from './quickFixes';
+export { templateActions } from './templates';
+export { completions } from './completion';
+export { overlayInventory } from './overlay';
+export type { CompletionEntry, CompletionKind, SchemaNode } from './completion';
+export type { AuthoringAction, AuthoringContext, ActionKind } from './context';
+export { applyEdits } from './textEdit';
+export type { TextEdit } from './textEdit';

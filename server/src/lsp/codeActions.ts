@@ -1,0 +1,126 @@
+import { CodeActionKind, type CodeAction, type CodeActionParams, type Connection, type Diagnostic, type TextDocuments, type WorkspaceEdit } from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { fixAllEdits, overlayInventory, quickFixes, templateActions, type AuthoringAction, type AuthoringContext, type TextEdit } from '../core/authoring';
+import type { Finding, Severity } from '../core';
+import { DIAGNOSTIC_SOURCE } from './diagnostics';
+import type { SettingsCache } from './settingsCache';
+import type { WorkspaceIndex } from './workspaceIndex';
+
+/** `source.fixAll.netpolGuardrails`: every mechanical fix of the file at once. */
+export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.netpolGuardrails`;
+
+/**
+ * Rules whose fix writes down what the API server already does or would demand (TCP, the default
+ * namespace, the inferred policyTypes, an API value it rejects as written), safe to apply in bulk,
+ * on save included. Fixes that change what traffic is allowed are offered one by one.
+ */
+const MECHANICAL_RULES = ['protocol-omitted', 'namespace-missing', 'policy-types-missing', 'api-invalid', 'api-not-supported'];
+
+const SEVERITY_BY_NUMBER: Record<number, Severity> = { 1: 'error', 2: 'warning', 3: 'info', 4: 'hint' };
+
+/** The finding a diagnostic of ours was made from (offsets in the document's current text). */
+export function findingOf(document: TextDocument, diagnostic: Diagnostic): Finding | undefined {
+  if (diagnostic.source !== DIAGNOSTIC_SOURCE || typeof diagnostic.code !== 'string') return undefined;
+  const data = (diagnostic.data ?? {}) as { fieldPath?: unknown; apiMessage?: unknown };
+  return {
+    ruleId: diagnostic.code,
+    severity: SEVERITY_BY_NUMBER[diagnostic.severity ?? 2] ?? 'warning',
+    message: typeof diagnostic.message === 'string' ? diagnostic.message : diagnostic.message.value,
+    range: { start: document.offsetAt(diagnostic.range.start), end: document.offsetAt(diagnostic.range.end) },
+    ...(typeof data.fieldPath === 'string' ? { fieldPath: data.fieldPath } : {}),
+    ...(typeof data.apiMessage === 'string' ? { apiMessage: data.apiMessage } : {}),
+    related: [],
+  };
+}
+
+function workspaceEdit(document: TextDocument, edits: readonly TextEdit[]): WorkspaceEdit {
+  return {
+    changes: {
+      [document.uri]: edits.map((e) => ({ range: { start: document.positionAt(e.range.start), end: document.positionAt(e.range.end) }, newText: e.newText })),
+    },
+  };
+}
+
+function lspKind(action: AuthoringAction): string {
+  if (action.kind === 'quickfix') return CodeActionKind.QuickFix;
+  return `${action.kind === 'source' ? CodeActionKind.Source : CodeActionKind.Refactor}.netpolGuardrails.${action.id}`;
+}
+
+function wanted(kind: string, only: readonly string[] | undefined): boolean {
+  return only === undefined || only.length === 0 || only.some((o) => kind === o || kind.startsWith(`${o}.`));
+}
+
+/**
+ * The code actions of a range: quick fixes of the diagnostics the client sends (recomputed from
+ * their rule id, range and data), "fix all of this kind" where the fix is mechanical, the
+ * templates for the document under the cursor, and source.fixAll.
+ */
+export async function codeActions(documents: TextDocuments<TextDocument>, index: WorkspaceIndex, params: CodeActionParams, token: { isCancellationRequested: boolean }): Promise<CodeAction[]> {
+  const document = documents.get(params.textDocument.uri);
+  if (!document) return [];
+  const state = await index.authoringState(document.uri);
+  if (token.isCancellationRequested) return [];
+  const current = documents.get(document.uri) ?? document;
+  const text = current.getText();
+  // this file as the editor has it now, the rest of the workspace as last analysed
+  const inventory = state.current ? state.inventory : overlayInventory(state.inventory, current.uri, text);
+  const ctx: AuthoringContext = { file: current.uri, text, inventory, config: state.config };
+  const fileFindings = state.findings;
+  const only = params.context.only;
+  const out: CodeAction[] = [];
+  const fixAllOffered = new Set<string>();
+  for (const diagnostic of params.context.diagnostics) {
+    const finding = findingOf(current, diagnostic);
+    if (!finding) continue;
+    for (const fix of quickFixes(ctx, finding)) {
+      const kind = lspKind(fix);
+      if (!wanted(kind, only)) continue;
+      out.push({ title: fix.title, kind, diagnostics: [diagnostic], edit: workspaceEdit(current, fix.edits), ...(fix.isPreferred ? { isPreferred: true } : {}) });
+      if (!fix.fixAll || fixAllOffered.has(finding.ruleId)) continue;
+      // only with findings current with the text (the next request offers it otherwise)
+      const same = (fileFindings ?? []).filter((f) => f.ruleId === finding.ruleId);
+      if (same.length < 2) continue;
+      const edits = fixAllEdits(ctx, same, finding.ruleId);
+      if (edits.length === 0) continue;
+      fixAllOffered.add(finding.ruleId);
+      out.push({ title: `Fix all ${finding.ruleId} problems in this file`, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], edit: workspaceEdit(current, edits) });
+    }
+  }
+  if (token.isCancellationRequested) return out;
+  for (const template of templateActions(ctx, current.offsetAt(params.range.start))) {
+    const kind = lspKind(template);
+    if (wanted(kind, only)) out.push({ title: template.title, kind, edit: workspaceEdit(current, template.edits) });
+  }
+  if (wanted(FIX_ALL_KIND, only) && fileFindings) {
+    const edits = fixAllMechanical(ctx, fileFindings);
+    if (edits.length > 0) out.push({ title: 'Fix all auto-fixable NetworkPolicy problems', kind: FIX_ALL_KIND, edit: workspaceEdit(current, edits) });
+  }
+  return out;
+}
+
+/** The mechanical fixes of every rule, skipping any that would overlap an earlier one. */
+export function fixAllMechanical(ctx: AuthoringContext, findings: readonly Finding[]): TextEdit[] {
+  const edits: TextEdit[] = [];
+  for (const ruleId of MECHANICAL_RULES) {
+    for (const edit of fixAllEdits(ctx, findings, ruleId)) {
+      const overlaps = edits.some((x) => edit.range.start < x.range.end && x.range.start < edit.range.end) || edits.some((x) => x.range.start === x.range.end && x.range.start === edit.range.start);
+      if (!overlaps) edits.push(edit);
+    }
+  }
+  return edits;
+}
+
+export function registerCodeActions(connection: Connection, documents: TextDocuments<TextDocument>, settings: SettingsCache, index: WorkspaceIndex): void {
+  connection.onCodeAction(async (params, token) => {
+    const options = await settings.get(params.textDocument.uri);
+    if (!options.enable) return [];
+    try {
+      return await codeActions(documents, index, params, token);
+    } catch (error) {
+      connection.console.error(`Code actions failed for ${params.textDocument.uri}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      return [];
+    }
+  });
+}
+
+export const CODE_ACTION_KINDS = [CodeActionKind.QuickFix, CodeActionKind.Source, CodeActionKind.Refactor, FIX_ALL_KIND];

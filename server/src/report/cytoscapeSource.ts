@@ -1,0 +1,12 @@
+import { readFileSync } from 'node:fs';
+
+/** Inlined by esbuild's `define` in dist/cli.js (esbuild.mjs); unbundled runs (tsx) read node_modules. */
+declare const __NETPOL_CYTOSCAPE_SOURCE__: string | undefined;
+
+/** cytoscape's browser bundle, for inlining into the report (no CDN: the page works offline). */
+export function cytoscapeSource(): string {
+  if (typeof __NETPOL_CYTOSCAPE_SOURCE__ === 'string') return __NETPOL_CYTOSCAPE_SOURCE__;
+  // a variable, so that esbuild leaves this fallback alone instead of asking to bundle it
+  const bundle = 'cytoscape/dist/cytoscape.min.js';
+  return readFileSync(require.resolve(bundle), 'utf8');
+}
