@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../../client/src/extension';
 import type { CheckWorkspaceResult } from '../../../server/src/protocol';
-import { describeDiagnostics, diagnosticCode, runScenarios, waitForDiagnostics, withDeadline, type Scenario } from './scenarioRunner';
+import { describeDiagnostics, diagnosticCode, runScenarios, waitFor, waitForDiagnostics, withDeadline, type Scenario } from './scenarioRunner';
 
 const EXTENSION_ID = 'netpol-guardrails.netpol-guardrails';
 const SOURCE = 'netpol-guardrails';
@@ -31,6 +31,8 @@ interface Metrics {
   settingEnableMs?: number;
   /** the Check Workspace command, end to end */
   checkWorkspaceMs?: number;
+  /** applyEdit of the default-deny action to its diagnostic's disappearance */
+  codeActionAppliedMs?: number;
 }
 
 const metrics: Metrics = {};
@@ -142,6 +144,45 @@ const scenarios: Scenario[] = [
       assert.ok(result.files >= 4, `${result.files} files checked`);
       const found = await waitForDiagnostics(uri, SOURCE, hasCode('workload-not-isolated'), 'the guardrails of the unopened file');
       assert.ok(found.some((d) => diagnosticCode(d) === 'missing-default-deny'), describeDiagnostics(found));
+    },
+  },
+  {
+    name: 'a default-deny code action (vscode.executeCodeActionProvider) adds the policy to the document and clears missing-default-deny',
+    async run() {
+      const uri = workspaceFile('apps/web.yaml');
+      const document = await openInEditor(uri);
+      await waitForDiagnostics(uri, SOURCE, hasCode('missing-default-deny'), 'missing-default-deny on the unisolated Deployment');
+      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, new vscode.Range(5, 0, 5, 0));
+      const titles = actions.map((a) => a.title);
+      const action = actions.find((a) => /^Add a default-deny .*policy for namespace storefront$/.test(a.title) && /ingress and egress|both/i.test(a.title));
+      assert.ok(action?.edit, `a default-deny action for both directions among: ${titles.join(' | ')}`);
+      const before = document.getText();
+      const started = performance.now();
+      assert.ok(await vscode.workspace.applyEdit(action.edit), 'the edit applies');
+      const added = document.getText().slice(before.length);
+      assert.ok(document.getText().startsWith(before), 'the existing text is kept as it was');
+      assert.match(added, /kind: NetworkPolicy/);
+      assert.match(added, /namespace: storefront/);
+      assert.match(added, /podSelector: \{\}/);
+      await waitForDiagnostics(uri, SOURCE, (ds) => !ds.some((d) => diagnosticCode(d) === 'missing-default-deny'), 'missing-default-deny to go after the action');
+      metrics.codeActionAppliedMs = Math.round(performance.now() - started);
+    },
+  },
+  {
+    name: 'completion (vscode.executeCompletionItemProvider) offers label values from the workspace in a selector',
+    async run() {
+      const uri = workspaceFile('policies/allow-web.yaml');
+      const text = ['apiVersion: networking.k8s.io/v1', 'kind: NetworkPolicy', 'metadata:', '  name: allow-web', '  namespace: storefront', 'spec:', '  podSelector:', '    matchLabels:', '      app: ', ''].join('\n');
+      await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
+      const document = await openInEditor(uri);
+      assert.equal(document.languageId, 'yaml');
+      const position = new vscode.Position(8, 11);
+      const labels = await waitFor(async () => {
+        const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', uri, position);
+        const found = list.items.map((item) => (typeof item.label === 'string' ? item.label : item.label.label));
+        return found.includes('web') ? found : undefined;
+      }, 20_000, 'the label value web among the completions');
+      assert.ok(labels.includes('web'), labels.join(', '));
     },
   },
   {

@@ -104,3 +104,14 @@ function indent(text: string, prefix: string): string {
     .map((line) => prefix + line)
     .join('\n');
 }
+
+/** Polls `probe` until it gives a value, with a deadline (for answers that have no event). */
+export async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
