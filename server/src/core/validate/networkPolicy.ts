@@ -145,6 +145,77 @@ function validateObjectMeta(meta: Obj | undefined, out: Issues): void {
       out.tooLong([...path, 'annotations'], TOTAL_ANNOTATION_SIZE_LIMIT_BYTES, `The annotations add up to ${total} bytes; the API server allows at most ${TOTAL_ANNOTATION_SIZE_LIMIT_BYTES}.`);
     }
   }
+  // generation and managedFields are not checked: the create strategy resets both before validation
+  validateOwnerReferences(asArray(m['ownerReferences']), [...path, 'ownerReferences'], out);
+  validateFinalizers(asArray(m['finalizers']), [...path, 'finalizers'], out);
+}
+
+// apimachinery pkg/runtime/schema ParseGroupVersion, as FromAPIVersionAndKind uses it: the version
+// of "", "/", "group/" and of anything with two slashes is empty.
+function apiVersionHasVersion(apiVersion: string): boolean {
+  if (apiVersion === '' || apiVersion === '/') return false;
+  const slashes = apiVersion.split('/').length - 1;
+  if (slashes === 0) return true;
+  return slashes === 1 && !apiVersion.endsWith('/');
+}
+
+// apimachinery pkg/api/validation ValidateOwnerReferences: the path names the list, not the item.
+function validateOwnerReferences(refs: readonly unknown[], path: readonly PathSegment[], out: Issues): void {
+  let firstController = '';
+  refs.forEach((raw, i) => {
+    const ref = asItemObj(raw);
+    if (!ref) return;
+    const at = (key: string): PathSegment[] => [...path, i, key];
+    // a value of the wrong type is the schema's to report (the API server stops at decoding)
+    const mistyped = ['apiVersion', 'kind', 'name', 'uid'].some((key) => isSet(ref[key]) && typeof ref[key] !== 'string');
+    if (mistyped) return;
+    const apiVersion = asString(ref['apiVersion']) ?? '';
+    const kind = asString(ref['kind']) ?? '';
+    const name = asString(ref['name']) ?? '';
+    const uid = asString(ref['uid']) ?? '';
+    if (!apiVersionHasVersion(apiVersion)) {
+      out.invalid([...path, 'apiVersion'], apiVersion, 'version must not be empty', `ownerReferences[${i}].apiVersion needs a version, e.g. apps/v1.`, at('apiVersion'));
+    }
+    if (kind === '') out.invalid([...path, 'kind'], kind, 'must not be empty', `ownerReferences[${i}] needs a kind, e.g. Deployment.`, at('kind'));
+    if (name === '') out.invalid([...path, 'name'], name, 'must not be empty', `ownerReferences[${i}] needs the owner's name.`, at('name'));
+    if (uid === '') out.invalid([...path, 'uid'], uid, 'must not be empty', `ownerReferences[${i}] needs the owner's uid: owner references point at a live object, so write them only from a cluster.`, at('uid'));
+    const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
+    if (group === '' && apiVersion === 'v1' && kind === 'Event') {
+      out.invalid(path, ref, '/v1, Kind=Event is disallowed from being an owner', 'An Event cannot own objects.', [...path, i]);
+    }
+    if (ref['controller'] === true) {
+      const current = `${kind}/${name}`;
+      if (firstController !== '') {
+        out.invalid(path, refs, `Only one reference can have Controller set to true. Found "true" in references for ${firstController} and ${current}`, `Only one owner reference can be the controller; ${firstController} already is.`, [...path, i, 'controller']);
+      } else {
+        firstController = current;
+      }
+    }
+  });
+}
+
+// pkg/apis/core/helper standardFinalizers: the finalizer names that need no domain
+const STANDARD_FINALIZERS: readonly string[] = ['kubernetes', 'orphan', 'foregroundDeletion'];
+
+// apimachinery pkg/api/validation ValidateFinalizers (on the list), then kubernetes
+// pkg/apis/core/validation validateKubeFinalizerName (on each item).
+function validateFinalizers(finalizers: readonly unknown[], path: readonly PathSegment[], out: Issues): void {
+  const names = finalizers.map((raw) => (raw === null ? '' : raw));
+  names.forEach((name, i) => {
+    if (typeof name !== 'string') return;
+    for (const msg of isQualifiedName(name)) {
+      out.invalid(path, name, msg, `Finalizer "${name}" is invalid: ${msg}.`, [...path, i]);
+    }
+  });
+  if (names.includes('orphan') && names.includes('foregroundDeletion')) {
+    out.invalid(path, names, 'finalizer orphan and foregroundDeletion cannot be both set', 'The finalizers orphan and foregroundDeletion exclude each other: keep one.');
+  }
+  names.forEach((name, i) => {
+    if (typeof name !== 'string') return;
+    if (!name.includes('/') && !STANDARD_FINALIZERS.includes(name)) {
+      out.invalid([...path, i], name, 'name is neither a standard finalizer name nor is it fully qualified', `Finalizer "${name}" needs a domain prefix, e.g. "example.com/${name || 'cleanup'}" (only kubernetes, orphan and foregroundDeletion go without).`);
+    }
+  });
 }
 
 function suggestDnsName(value: string): string {
