@@ -43,6 +43,13 @@ const CHROMIUM = process.env['E2E_CHROMIUM'] ?? '/usr/bin/chromium';
  */
 const VSIX = process.env['E2E_VSIX'];
 /**
+ * E2E_SCREENSHOTS=1: when a scenario logs `E2E-SCREENSHOT <name>`, save the workbench as
+ * images/screenshots/<name>.png (the README's pictures) and drop a marker the scenario waits for
+ * (E2E_SCREENSHOT_DIR in the extension host's environment) before it goes on.
+ */
+const SCREENSHOTS = Boolean(process.env['E2E_SCREENSHOTS']);
+const SCREENSHOT_LINE = /^E2E-SCREENSHOT ([a-z0-9-]+)$/;
+/**
  * Workbench log lines that say nothing about the extension: this machine is offline (no gallery,
  * no GitHub sign-in, no service worker over plain http) and chat/agent features log as they start.
  */
@@ -144,7 +151,7 @@ async function main(): Promise<number> {
 
     const port = await freePort();
     const serverStarted = Date.now();
-    const server = await startServer(install.node, install.serverMain, port, runDir, serverLog);
+    const server = await startServer(install.node, install.serverMain, port, runDir, serverLog, SCREENSHOTS ? { E2E_SCREENSHOT_DIR: path.join(runDir, 'screenshot-markers') } : {});
     cleanup.add('stop the VS Code server', () => stopServer(server));
     server.once('exit', (code, signal) => abort.fail(new Error(`the VS Code server exited early (${signal ?? `exit code ${String(code)}`})`)));
     await abort.race(waitForVersion(port, SERVER_READY_TIMEOUT_MS));
@@ -166,7 +173,14 @@ async function main(): Promise<number> {
       resolveExit = resolve;
     });
     await page.exposeFunction('codeAutomationExit', (code: number) => resolveExit(code));
-    await page.exposeFunction('codeAutomationLog', (level: string, args: unknown[]) => workbenchLog.push(printWorkbenchLog(level, args)));
+    const markers = path.join(runDir, 'screenshot-markers');
+    const shown = page;
+    await page.exposeFunction('codeAutomationLog', (level: string, args: unknown[]) => {
+      const line = printWorkbenchLog(level, args);
+      workbenchLog.push(line);
+      const name = SCREENSHOTS ? SCREENSHOT_LINE.exec(line)?.[1] : undefined;
+      if (name) void screenshot(shown, name, markers);
+    });
 
     const workbenchStarted = Date.now();
     await abort.race(page.goto(workbenchUrl(port, workspace, suite, extensionPath), { waitUntil: 'domcontentloaded', timeout: 60_000 }));
@@ -200,6 +214,20 @@ function workbenchUrl(port: number, workspace: string, suite: string, extensionP
   return `http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
 }
 
+/** Saves the workbench as images/screenshots/<name>.png, then tells the scenario (a marker file). */
+async function screenshot(page: Page, name: string, markers: string): Promise<void> {
+  const file = path.join(REPO_ROOT, 'images', 'screenshots', `${name}.png`);
+  try {
+    await mkdir(path.dirname(file), { recursive: true });
+    await page.screenshot({ path: file, timeout: 15_000 });
+    say(`screenshot: ${path.relative(REPO_ROOT, file)}`);
+  } catch (error) {
+    say(`screenshot ${name} failed: ${String(error)}`);
+  }
+  await mkdir(markers, { recursive: true });
+  await writeFile(path.join(markers, `${name}.done`), '');
+}
+
 /** Installs a .vsix into the run's extensions folder with the server's CLI; returns the installed folder. */
 async function installVsix(node: string, serverMain: string, vsix: string, runDir: string): Promise<string> {
   if (!existsSync(vsix)) throw new Error(`E2E_VSIX: no file at ${vsix} (npm run package makes it)`);
@@ -225,7 +253,7 @@ async function installVsix(node: string, serverMain: string, vsix: string, runDi
 }
 
 /** VS Code's own server, in its own process group (it starts watcher and extension host children). */
-async function startServer(node: string, serverMain: string, port: number, runDir: string, logFile: string): Promise<ChildProcess> {
+async function startServer(node: string, serverMain: string, port: number, runDir: string, logFile: string, extraEnv: Record<string, string>): Promise<ChildProcess> {
   const home = path.join(runDir, 'home');
   const tmp = path.join(runDir, 'tmp');
   await Promise.all([mkdir(home, { recursive: true }), mkdir(tmp, { recursive: true })]);
@@ -245,7 +273,7 @@ async function startServer(node: string, serverMain: string, port: number, runDi
   const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(VSCODE_|ELECTRON_|npm_)/i.test(name)));
   const log = openSync(logFile, 'a');
   try {
-    const server = spawn(node, args, { cwd: runDir, env: { ...env, HOME: home, TMPDIR: tmp }, detached: true, stdio: ['ignore', log, log] });
+    const server = spawn(node, args, { cwd: runDir, env: { ...env, ...extraEnv, HOME: home, TMPDIR: tmp }, detached: true, stdio: ['ignore', log, log] });
     await new Promise<void>((resolve, reject) => {
       server.once('spawn', resolve);
       server.once('error', reject);

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../../client/src/extension';
 import type { CheckWorkspaceResult } from '../../../server/src/protocol';
-import { describeDiagnostics, diagnosticCode, runScenarios, waitFor, waitForDiagnostics, withDeadline, type Scenario } from './scenarioRunner';
+import { describeDiagnostics, diagnosticCode, runScenarios, screenshot, waitFor, waitForDiagnostics, withDeadline, type Scenario } from './scenarioRunner';
 
 const EXTENSION_ID = 'netpol-guardrails.netpol-guardrails';
 const SOURCE = 'netpol-guardrails';
@@ -96,6 +96,11 @@ const scenarios: Scenario[] = [
       );
       assert.equal(document.getText(diagnostic.range), '80');
       assert.match(diagnostic.message, /endPort 80 is below port 8080/);
+      if (process.env['E2E_SCREENSHOT_DIR']) {
+        await vscode.commands.executeCommand('workbench.actions.view.problems');
+        await vscode.window.showTextDocument(document);
+        await screenshot('diagnostics');
+      }
 
       const edit = new vscode.WorkspaceEdit();
       edit.replace(uri, diagnostic.range, '8090');
@@ -144,6 +149,10 @@ const scenarios: Scenario[] = [
       assert.ok(result.files >= 4, `${result.files} files checked`);
       const found = await waitForDiagnostics(uri, SOURCE, hasCode('workload-not-isolated'), 'the guardrails of the unopened file');
       assert.ok(found.some((d) => diagnosticCode(d) === 'missing-default-deny'), describeDiagnostics(found));
+      if (process.env['E2E_SCREENSHOT_DIR']) {
+        await vscode.commands.executeCommand('workbench.actions.view.problems');
+        await screenshot('check-workspace');
+      }
     },
   },
   {
@@ -156,6 +165,11 @@ const scenarios: Scenario[] = [
       const titles = actions.map((a) => a.title);
       const action = actions.find((a) => /^Add a default-deny .*policy for namespace storefront$/.test(a.title) && /ingress and egress|both/i.test(a.title));
       assert.ok(action?.edit, `a default-deny action for both directions among: ${titles.join(' | ')}`);
+      if (process.env['E2E_SCREENSHOT_DIR']) {
+        await vscode.commands.executeCommand('editor.action.quickFix');
+        await screenshot('code-actions');
+        await vscode.commands.executeCommand('hideCodeActionWidget');
+      }
       const before = document.getText();
       const started = performance.now();
       assert.ok(await vscode.workspace.applyEdit(action.edit), 'the edit applies');
@@ -183,6 +197,12 @@ const scenarios: Scenario[] = [
         return found.includes('web') ? found : undefined;
       }, 20_000, 'the label value web among the completions');
       assert.ok(labels.includes('web'), labels.join(', '));
+      if (process.env['E2E_SCREENSHOT_DIR']) {
+        const editor = await vscode.window.showTextDocument(document);
+        editor.selection = new vscode.Selection(position, position);
+        await vscode.commands.executeCommand('editor.action.triggerSuggest');
+        await screenshot('completion');
+      }
     },
   },
   {

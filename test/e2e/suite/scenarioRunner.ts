@@ -3,6 +3,8 @@
  * with its duration and a closing `e2e: N passed, N failed` line; `run()` rejects when any failed, which
  * VS Code reports as the tests' exit code. Every wait has a deadline and reacts to events: no sleeps.
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 
 export interface Scenario {
@@ -114,4 +116,17 @@ export async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs:
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/**
+ * With E2E_SCREENSHOTS=1 (test/e2e/runE2e.ts), asks the runner to save the workbench as
+ * images/screenshots/<name>.png and waits until it has; otherwise does nothing.
+ */
+export async function screenshot(name: string): Promise<void> {
+  const markers = process.env['E2E_SCREENSHOT_DIR'];
+  if (!markers) return;
+  // the pictures show the editor and the Problems panel, not the chat side bar
+  await Promise.resolve(vscode.commands.executeCommand('workbench.action.closeAuxiliaryBar')).catch(() => undefined);
+  console.log(`E2E-SCREENSHOT ${name}`);
+  await waitFor(() => Promise.resolve(existsSync(join(markers, `${name}.done`)) ? true : undefined), 30_000, `the screenshot ${name}`);
 }
