@@ -4,16 +4,8 @@
  * over files the way real repositories are (one app per file, some multi-document files).
  */
 
-function rng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../generateManifests';
+
 
 export interface GeneratedFile {
   readonly path: string;
@@ -114,7 +106,7 @@ spec:
  * or more documents, so the documents-per-file ratio matches the one asked for.
  */
 export function generateWorkspace(options: { files: number; resources: number; seed?: number }): GeneratedFile[] {
-  const random = rng(options.seed ?? 42);
+  const random = seededRandom(options.seed ?? 42);
   const appsPerNamespace = 20;
   const docs: { namespace: string; name: string; text: string }[] = [];
   for (let ns = 0; docs.length < options.resources; ns++) {

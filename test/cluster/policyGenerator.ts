@@ -6,17 +6,10 @@ import { stringify } from 'yaml';
  * validates. Same seed, same cases, in the same order.
  */
 
-/** mulberry32: small, fast, and the same numbers on every platform */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../bench/generateManifests';
+
+export { seededRandom };
+
 
 type Rng = () => number;
 type Obj = Record<string, unknown>;

@@ -1,3 +1,4 @@
+import { seededRandom } from '../../bench/generateManifests';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { WorkspaceAnalysis } from '../../server/src/core';
@@ -17,16 +18,6 @@ import { cidrRange } from '../../server/src/core/selectors/ipRanges';
 
 const RUNS = 200;
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Json = Record<string, unknown>;
 
@@ -154,7 +145,7 @@ describe('reachability: engine agrees with the straightforward evaluator', () =>
     let policiesSeen = 0;
     let allowedSome = 0;
     for (let seed = 1; seed <= RUNS; seed++) {
-      const g = new Gen(mulberry32(seed));
+      const g = new Gen(seededRandom(seed));
       const workspace = new WorkspaceAnalysis();
       workspace.update('random.yaml', inventoryText(g));
       const inventory = workspace.inventory();
