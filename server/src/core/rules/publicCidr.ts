@@ -18,6 +18,17 @@ export const publicCidr: GuardrailRule = {
   check({ inventory, options, scope }, out) {
     const allowed = ranges(Array.isArray(options['allowedCidrs']) ? options['allowedCidrs'] : []);
     const nonPublic = ranges(NON_PUBLIC_CIDRS);
+    // the same blocks recur across policies: subtract once per cidr and except list
+    const publicParts = new Map<string, AddressRange[]>();
+    const publicPart = (cidr: string, except: readonly string[], block: AddressRange): AddressRange[] => {
+      const key = `${cidr}|${except.join(',')}`;
+      let remaining = publicParts.get(key);
+      if (!remaining) {
+        remaining = subtract([block], [...ranges(except), ...nonPublic, ...allowed]);
+        publicParts.set(key, remaining);
+      }
+      return remaining;
+    };
     for (const policy of inScope(scope, inventory.policies)) {
       forEachRule(policy, (rule, direction, i, peersKey) => {
         if (!ruleIsEffective(policy, direction)) return;
@@ -25,7 +36,7 @@ export const publicCidr: GuardrailRule = {
           if (!peer.ipBlock || peerIsAllAddresses(peer)) return; // the whole internet is allow-all-*
           const block = cidrRange(peer.ipBlock.cidr);
           if (!block) return;
-          const remaining = subtract([block], [...ranges(peer.ipBlock.except), ...nonPublic, ...allowed]);
+          const remaining = publicPart(peer.ipBlock.cidr, peer.ipBlock.except, block);
           if (remaining.length === 0) return;
           const shown = remaining.slice(0, 3).map(formatRange).join(', ');
           out.policy(policy, 
