@@ -25,6 +25,7 @@ interface JsonOutput {
     range: { start: { line: number; character: number }; end: { line: number; character: number } };
     fieldPath?: string;
     related: unknown[];
+    fingerprint?: string;
   }[];
 }
 
@@ -57,18 +58,23 @@ describe('cli: check', () => {
     assert.equal(r.code, 1);
     const out = JSON.parse(r.stdout) as JsonOutput;
     assert.equal(out.version, 1);
-    assert.deepEqual(out.findings, [
-      {
-        ruleId: 'api-invalid',
-        severity: 'error',
-        message: 'Port 0 is out of range: a port number must be between 1 and 65535.',
-        file: 'test/fixtures/cli/mixed/policies.yaml',
-        range: { start: { line: 19, character: 16 }, end: { line: 19, character: 17 } },
-        fieldPath: 'spec.ingress[0].ports[0].port',
-        apiMessage: 'spec.ingress[0].ports[0].port: Invalid value: 0: must be between 1 and 65535, inclusive',
-        related: [],
-      },
-    ]);
+    // fingerprints (for --baseline) are hashes: their stability is tested in report.test.ts
+    assert.ok(out.findings.every((f) => /^[0-9a-f]{16}$/.test(f.fingerprint ?? '')));
+    assert.deepEqual(
+      out.findings.map(({ fingerprint: _fingerprint, ...rest }) => rest),
+      [
+        {
+          ruleId: 'api-invalid',
+          severity: 'error',
+          message: 'Port 0 is out of range: a port number must be between 1 and 65535.',
+          file: 'test/fixtures/cli/mixed/policies.yaml',
+          range: { start: { line: 19, character: 16 }, end: { line: 19, character: 17 } },
+          fieldPath: 'spec.ingress[0].ports[0].port',
+          apiMessage: 'spec.ingress[0].ports[0].port: Invalid value: 0: must be between 1 and 65535, inclusive',
+          related: [],
+        },
+      ],
+    );
   });
 
   it('writes SARIF 2.1.0 that validates against the official schema', () => {

@@ -41,21 +41,30 @@ export function readBaseline(path: string, cwd: string): Baseline {
   }
 }
 
-/** The namespace of the object at an offset, from the files' parsed objects. */
+/** The namespace of the object at an offset, from the files' parsed objects (per file, when first asked). */
 function namespaceLocator(loaded: readonly LoadedFile[], config: GuardrailConfig): (file: string, offset: number) => string | undefined {
+  const files = new Map<string, LoadedFile>(loaded.map((f) => [f.path, f]));
   const spans = new Map<string, { start: number; end: number; namespace: string | undefined }[]>();
-  for (const f of loaded) {
-    if ('skipped' in f) continue;
-    spans.set(
-      f.path,
-      f.analysis.objects.map((o) => {
-        const [start = 0, , end = start] = o.node.range ?? [];
-        const namespace = o.kind === 'Namespace' ? o.name : o.kind === undefined ? undefined : (o.namespace ?? config.defaultNamespace);
-        return { start: start + o.baseOffset, end: end + o.baseOffset, namespace };
-      }),
-    );
-  }
-  return (file, offset) => spans.get(file)?.find((s) => s.start <= offset && offset <= s.end)?.namespace;
+  const spansOf = (file: string): { start: number; end: number; namespace: string | undefined }[] => {
+    let list = spans.get(file);
+    if (list) return list;
+    const f = files.get(file);
+    list = !f || 'skipped' in f ? [] : f.analysis.objects.map((o) => {
+      // a document's chunk is its span; only List items, which share one, need their node (built lazily)
+      let start = o.baseOffset;
+      let end = o.baseOffset + o.chunkText.length;
+      if (o.listIndex !== undefined) {
+        const [s = 0, , e = s] = o.node.range ?? [];
+        start = o.baseOffset + s;
+        end = o.baseOffset + e;
+      }
+      const namespace = o.kind === 'Namespace' ? o.name : o.kind === undefined ? undefined : (o.namespace ?? config.defaultNamespace);
+      return { start, end, namespace };
+    });
+    spans.set(file, list);
+    return list;
+  };
+  return (file, offset) => spansOf(file).find((s) => s.start <= offset && offset <= s.end)?.namespace;
 }
 
 export interface CheckReportInput {

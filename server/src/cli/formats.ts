@@ -72,7 +72,7 @@ export function formatJson(results: readonly LocatedFinding[], coverage?: Covera
 const SARIF_LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note', hint: 'note' };
 
 /** SARIF 2.1.0, validated in the tests against the official schema. */
-export function formatSarif(results: readonly LocatedFinding[]): string {
+export function formatSarif(results: readonly LocatedFinding[], baseline?: readonly BaselineStatus[]): string {
   const rules: RuleInfo[] = [...Object.values(RULES), ...GUARDRAIL_RULES.map((r) => ({ id: r.id, severity: r.severity, description: r.description }))];
   const ruleIndex = new Map(rules.map((rule, i) => [rule.id, i]));
   const sarif = {
@@ -93,7 +93,7 @@ export function formatSarif(results: readonly LocatedFinding[]): string {
           },
         },
         columnKind: 'utf16CodeUnits',
-        results: results.map((r) => ({
+        results: results.map((r, i) => ({
           ruleId: r.finding.ruleId,
           ...(ruleIndex.has(r.finding.ruleId) ? { ruleIndex: ruleIndex.get(r.finding.ruleId) } : {}),
           level: SARIF_LEVEL[r.finding.severity],
@@ -112,6 +112,7 @@ export function formatSarif(results: readonly LocatedFinding[]): string {
             },
           ],
           partialFingerprints: { 'netpolGuardrails/v1': r.fingerprint },
+          ...(baseline ? { baselineState: baseline[i] ?? 'new' } : {}),
           ...(r.finding.fieldPath !== undefined ? { properties: { fieldPath: r.finding.fieldPath } } : {}),
         })),
       },

@@ -146,7 +146,7 @@ function check(args: string[], io: CliIO): number {
     });
   }
   if (format === 'json') io.stdout(`${formatJson(results, values.coverage ? coverageReport : undefined, baseline && comparison ? { file: baseline.file, status: comparison.status, fixed: comparison.fixed } : undefined)}\n`);
-  else if (format === 'sarif') io.stdout(`${formatSarif(results)}\n`);
+  else if (format === 'sarif') io.stdout(`${formatSarif(results, comparison?.status)}\n`);
   else {
     if (results.length > 0) io.stdout(`${formatText(results)}\n`);
     if (coverageReport && values.coverage) io.stdout(`\nCoverage by namespace:\n${formatCoverageText(coverageReport)}\n`);

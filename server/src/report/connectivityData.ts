@@ -27,10 +27,11 @@ function portsText(text: string): string {
  * source into a file, line and link. Returns a reason instead when the inventory is too large.
  */
 export function connectivityData(inventory: Inventory, link: (source: SourceRef) => SourceLink, token?: CancellationToken): ConnectivityData | { omitted: string } {
+  const tooMany = (what: string): { omitted: string } => ({ omitted: `${what}: more than the report shows (${MAX_REPORT_ENDPOINTS} endpoints); run netpol-guardrails connectivity instead` });
+  // workloads fold into endpoints (pods into their owners), never the other way: a cheap bound first
+  if (inventory.workloads.length > MAX_REPORT_ENDPOINTS * 4) return tooMany(`${inventory.workloads.length} workloads`);
   const index = new ReachabilityIndex(inventory, token);
-  if (index.size > MAX_REPORT_ENDPOINTS) {
-    return { omitted: `${index.workloadCount} workloads and ${index.size - index.workloadCount} address ranges: more than the report shows (${MAX_REPORT_ENDPOINTS}); run netpol-guardrails connectivity instead` };
-  }
+  if (index.size > MAX_REPORT_ENDPOINTS) return tooMany(`${index.workloadCount} workloads and ${index.size - index.workloadCount} address ranges`);
   const map = computeConnectivity(index, token);
   const portSetIndex = new Map<number, number>();
   const portSets: { text: string; all: boolean }[] = [];
@@ -93,6 +94,19 @@ export function connectivityData(inventory: Inventory, link: (source: SourceRef)
     if (!bySignature.has(sig)) bySignature.set(sig, e);
   }
 
+  // many rules match the same endpoints (the same selectors in each namespace): store each list once
+  const peerSetIndex = new Map<string, number>();
+  const peerSets: number[][] = [];
+  const peerSet = (peers: Int32Array): number => {
+    const list = ranges(peers);
+    const key = list.join(',');
+    let i = peerSetIndex.get(key);
+    if (i === undefined) {
+      peerSetIndex.set(key, (i = peerSets.length));
+      peerSets.push(list);
+    }
+    return i;
+  };
   const rules: ReportRule[] = [];
   const policies: ReportPolicy[] = index.policies.map((entry, p) => {
     const ruleIds = { ingress: [] as number[], egress: [] as number[] };
@@ -113,7 +127,7 @@ export function connectivityData(inventory: Inventory, link: (source: SourceRef)
           policy: p,
           direction,
           index: rule.ruleIndex,
-          ...(rule.peers ? { peers: ranges(rule.peers) } : {}),
+          ...(rule.peers ? { peers: peerSet(rule.peers) } : {}),
           ports: portsText(formatPortSet(numeric)),
           ...(portsBySignature ? { portsBySignature } : {}),
         });
@@ -135,5 +149,5 @@ export function connectivityData(inventory: Inventory, link: (source: SourceRef)
       egress: policySet(index.egressPolicies[i]),
     };
   });
-  return { endpoints, portSets, rows, policies, rules, policySets, namespaceEdges: [...edges.values()], connections: map.connectionCount };
+  return { endpoints, portSets, rows, policies, rules, policySets, peerSets, namespaceEdges: [...edges.values()], connections: map.connectionCount };
 }

@@ -61,6 +61,8 @@ export interface ConnectivityData {
   readonly rules: readonly ReportRule[];
   /** sets of policy indexes, shared by endpoints */
   readonly policySets: readonly (readonly number[])[];
+  /** endpoint ranges rule peers match, as [first, end) pairs, shared by rules */
+  readonly peerSets: readonly (readonly number[])[];
   /** namespace-level graph: workload pairs allowed from one namespace (or "external") to another */
   readonly namespaceEdges: readonly { readonly from: string; readonly to: string; readonly pairs: number; readonly allPorts: number }[];
   readonly connections: number;
@@ -94,8 +96,8 @@ export interface ReportRule extends SourceLink {
   readonly direction: 'ingress' | 'egress';
   /** 0-based in the policy's list */
   readonly index: number;
-  /** endpoint ranges its peers match as [first, end) pairs; absent: the rule lists no peers (all) */
-  readonly peers?: readonly number[];
+  /** index into peerSets: the endpoints its peers match; absent: the rule lists no peers (all) */
+  readonly peers?: number;
   /** the ports it allows (numeric ports, or named ports resolved for a destination) */
   readonly ports: string;
   /** for rules with named ports: ports per destination port signature ("" when none resolves) */

@@ -71,7 +71,7 @@ ul.findings li { padding: 2px 0; }
 .__________cytoscape_container { position: relative; }
 .grid-scroll { position: relative; overflow: auto; max-height: 480px; border: 1px solid var(--border); }
 .grid-sizer { position: relative; }
-.grid-layer > div { position: absolute; }
+.grid-cell, .grid-row, .grid-col, .grid-corner { position: absolute; }
 .grid-cell { width: 20px; height: 20px; border-right: 1px solid var(--border); border-bottom: 1px solid var(--border); cursor: pointer; font-size: 10px; text-align: center; line-height: 19px; overflow: hidden; }
 .grid-cell.allowed { background: var(--cell); }
 .grid-cell.partial { background: var(--cell-part); }
