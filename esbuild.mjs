@@ -1,7 +1,7 @@
 // One bundle per entry: dist/extension.js (client), dist/server.js (language server), dist/cli.js.
 // `node esbuild.mjs --production` minifies and drops sourcemaps (for the .vsix).
 import { build } from 'esbuild';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 const production = process.argv.includes('--production');
@@ -33,6 +33,10 @@ const common = {
   // vscode-languageclient/server ship ESM-only "browser" fields we never want in node bundles
   mainFields: ['module', 'main'],
 };
+
+// the server's report page (a webview) reads cytoscape's browser bundle next to dist/server.js
+mkdirSync('dist', { recursive: true });
+copyFileSync(createRequire(import.meta.url).resolve('cytoscape/dist/cytoscape.min.js'), 'dist/cytoscape.min.js');
 
 await Promise.all([
   build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }),

@@ -57,8 +57,9 @@ async function checkWorkspace(client: LanguageClient, snapshot: vscode.Diagnosti
   );
   const { error, warning, info } = result.counts;
   const summary = `Network Policy Guardrails: ${result.files} files checked: ${error} errors, ${warning} warnings, ${info} notes.`;
-  void vscode.window.showInformationMessage(summary, 'Show Problems').then((choice) => {
-    if (choice) void vscode.commands.executeCommand('workbench.actions.view.problems');
+  void vscode.window.showInformationMessage(summary, 'Open Report', 'Show Problems').then((choice) => {
+    if (choice === 'Open Report') void vscode.commands.executeCommand('netpolGuardrails.showReport');
+    else if (choice === 'Show Problems') void vscode.commands.executeCommand('workbench.actions.view.problems');
   });
   return result;
 }

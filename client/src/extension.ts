@@ -1,5 +1,8 @@
 import * as vscode from 'vscode';
 import { registerCheckWorkspace } from './checkWorkspace';
+import { registerReport } from './report';
+import { registerClusterStatus } from './clusterStatus';
+import { registerExplainConnection } from './explainConnection';
 import { createLanguageClient } from './languageClient';
 import type { LanguageClient } from 'vscode-languageclient/node';
 
@@ -19,6 +22,9 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   client = started.client;
   context.subscriptions.push(client);
   registerCheckWorkspace(context, client);
+  registerReport(context, client);
+  registerClusterStatus(context, client);
+  registerExplainConnection(context, client);
   const serverReady = started.ready.then((status) => ({ startupMs: status.startupMs, readyAt: Date.now() }));
   void client.start().catch((error: unknown) => {
     output.error(`The Network Policy Guardrails server failed to start: ${String(error)}`);

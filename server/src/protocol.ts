@@ -3,10 +3,14 @@
  * never redeclares them.
  */
 import { NotificationType, RequestType, type Diagnostic } from 'vscode-languageserver-protocol';
+import type { ClusterStatus } from './cluster/clusterTypes';
 import type { CoverageReport } from './core/coverage';
 
 export { SETTINGS_SECTION, DEFAULT_SETTINGS, normalizeSettings } from './settings';
 export type { Settings } from './settings';
+export { CLUSTER_SETTINGS_SECTION, DEFAULT_CLUSTER_SETTINGS } from './settings';
+export type { ClusterSettings } from './settings';
+export type { ClusterDenial, ClusterKind, ClusterState, ClusterStatus } from './cluster/clusterTypes';
 
 export interface ServerStatusParams {
   readonly state: 'ready';
@@ -57,6 +61,92 @@ export interface CheckWorkspaceResult {
 export namespace CheckWorkspaceRequest {
   export const method = 'netpolGuardrails/checkWorkspace';
   export const type = new RequestType<CheckWorkspaceParams, CheckWorkspaceResult, void>(method);
+}
+
+/** server -> client: the live-cluster connection changed state (also its context, denials or counts). */
+export namespace ClusterStatusNotification {
+  export const method = 'netpolGuardrails/clusterStatus';
+  export const type = new NotificationType<ClusterStatus>(method);
+}
+
+export interface ClusterParams {
+  /**
+   * connect: (re)connect, to `context` or the `netpolGuardrails.cluster.context` setting or the
+   * kubeconfig's current-context; disconnect; status: the status now, with the kubeconfig's
+   * contexts read again (no network). The answer never waits on the network: after connect the
+   * state is `connecting`, and clusterStatus notifications follow.
+   */
+  readonly action: 'connect' | 'disconnect' | 'status';
+  readonly context?: string;
+}
+
+/** client -> server: connect, disconnect or select a context. Sent only from trusted workspaces. */
+export namespace ClusterRequest {
+  export const method = 'netpolGuardrails/cluster';
+  export const type = new RequestType<ClusterParams, ClusterStatus, void>(method);
+}
+
+export interface ExplainConnectionParams {
+  /** a workspace folder URI; the folder of `documentUri`, else the first folder, when absent */
+  readonly folderUri?: string;
+  /** a document whose folder to use when folderUri is absent (the active editor's) */
+  readonly documentUri?: string;
+  /** the source: a workload endpoint id (`namespace/name`) or an IP address; with `to`, explains the pair */
+  readonly from?: string;
+  readonly to?: string;
+  /** one port to ask about; every port when absent */
+  readonly port?: { readonly protocol: 'TCP' | 'UDP' | 'SCTP'; readonly port: number };
+}
+
+export interface ExplainEndpoint {
+  /** `namespace/name` (or `namespace/Kind/name` when two kinds share a name) */
+  readonly id: string;
+  readonly namespace: string;
+  readonly name: string;
+  readonly kind: string;
+}
+
+/** A place the explanation text names as `label` (e.g. `shop/api-policy.yaml:12`). */
+export interface ExplainReference {
+  readonly label: string;
+  readonly uri: string;
+  /** 0-based */
+  readonly line: number;
+  readonly character: number;
+}
+
+export interface ExplainConnectionResult {
+  /** the workload endpoints of the folder, sorted by id (external addresses go by IP) */
+  readonly endpoints: readonly ExplainEndpoint[];
+  /** with `from` and `to`: the answer, or `error` when one of them is not an endpoint */
+  readonly explanation?: {
+    readonly verdict: 'allowed' | 'partially-allowed' | 'denied';
+    /** the ports allowed, e.g. `TCP 8080; UDP 53`, `all ports`, `nothing` */
+    readonly allowed: string;
+    /** a readable answer (Markdown), naming its sources by their labels */
+    readonly text: string;
+    readonly references: readonly ExplainReference[];
+  };
+  readonly error?: string;
+}
+
+/** client -> server: the endpoints of a folder and, for a pair, why a connection is allowed or not. */
+export namespace ExplainConnectionRequest {
+  export const method = 'netpolGuardrails/explainConnection';
+  export const type = new RequestType<ExplainConnectionParams, ExplainConnectionResult, void>(method);
+}
+
+export interface ReportParams {
+  /** a workspace folder URI; the first folder when absent */
+  readonly folderUri?: string;
+  /** the webview's CSP source (webview.cspSource) */
+  readonly cspSource?: string;
+}
+
+/** client -> server: the guardrail report of a folder as a page for a webview (the CLI's --report HTML). */
+export namespace ReportRequest {
+  export const method = 'netpolGuardrails/report';
+  export const type = new RequestType<ReportParams, { readonly html: string }, void>(method);
 }
 
 export type { CoverageReport };

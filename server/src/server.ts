@@ -1,9 +1,14 @@
 import { DidChangeWatchedFilesNotification, TextDocumentSyncKind, TextDocuments, type Connection, type InitializeResult, type WorkspaceFolder } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { ClusterConnection } from './cluster/clusterConnection';
+import { registerCluster } from './lsp/cluster';
 import { CODE_ACTION_KINDS, registerCodeActions } from './lsp/codeActions';
 import { COMPLETION_TRIGGER_CHARACTERS, registerCompletion } from './lsp/completion';
 import { registerCheckWorkspace } from './lsp/checkWorkspace';
+import { registerReport } from './lsp/report';
 import { registerDiagnostics } from './lsp/diagnostics';
+import { registerExplainConnection } from './lsp/explainConnection';
+import { registerHover } from './lsp/hover';
 import { SettingsCache } from './lsp/settingsCache';
 import { WorkspaceIndex } from './lsp/workspaceIndex';
 import { CoverageRequest, ServerStatusNotification, type CoverageParams } from './protocol';
@@ -64,6 +69,7 @@ export function startServer(connection: Connection, startedAt: number = performa
         diagnosticProvider: { identifier: 'netpol-guardrails', interFileDependencies: true, workspaceDiagnostics: false },
         codeActionProvider: { codeActionKinds: CODE_ACTION_KINDS },
         completionProvider: { triggerCharacters: COMPLETION_TRIGGER_CHARACTERS },
+        hoverProvider: true,
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'netpol-guardrails', version: VERSION },
@@ -109,7 +115,13 @@ export function startServer(connection: Connection, startedAt: number = performa
   registerDiagnostics(connection, documents, settings, index, (uri) => index.textDocument(uri));
   registerCodeActions(connection, documents, settings, index);
   registerCompletion(connection, documents, settings, index);
+  registerHover(connection, documents, settings, index);
   registerCheckWorkspace(connection, index, (uri) => index.textDocument(uri));
+  registerReport(connection, index);
+  registerExplainConnection(connection, index, (uri) => index.textDocument(uri));
+  // the live-cluster cache: cluster.snapshot() gives its objects as inventory entries, never waiting
+  const cluster = new ClusterConnection({ log: (message) => connection.console.log(message) });
+  registerCluster(connection, cluster, () => canPullConfiguration);
   connection.onRequest(CoverageRequest.method, (params: CoverageParams) => index.coverage(params.folderUri));
   documents.listen(connection);
   connection.listen();

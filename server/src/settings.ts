@@ -39,3 +39,27 @@ export function normalizeSettings(raw: unknown): Settings {
     exclude: stringList(value['exclude'], DEFAULT_SETTINGS.exclude),
   };
 }
+
+/**
+ * The live-cluster settings: one connection per window, so they are read without a scope. The
+ * kubeconfig path is `machine` scoped (a workspace cannot point the extension at credentials);
+ * the context is `window` scoped and restricted in untrusted workspaces.
+ */
+export const CLUSTER_SETTINGS_SECTION = `${SETTINGS_SECTION}.cluster`;
+
+export interface ClusterSettings {
+  /** kubeconfig file(s), KUBECONFIG-style list allowed; '' for $KUBECONFIG or ~/.kube/config */
+  readonly kubeconfig: string;
+  /** the context to connect to; '' for the kubeconfig's current-context */
+  readonly context: string;
+}
+
+export const DEFAULT_CLUSTER_SETTINGS: ClusterSettings = { kubeconfig: '', context: '' };
+
+export function normalizeClusterSettings(raw: unknown): ClusterSettings {
+  const value = raw !== null && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
+  return {
+    kubeconfig: typeof value['kubeconfig'] === 'string' ? value['kubeconfig'] : DEFAULT_CLUSTER_SETTINGS.kubeconfig,
+    context: typeof value['context'] === 'string' ? value['context'] : DEFAULT_CLUSTER_SETTINGS.context,
+  };
+}

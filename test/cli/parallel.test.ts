@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { generateWorkspace } from '../../bench/workspace/generateWorkspace';
 import { PARALLEL_MIN_FILES } from '../../server/src/cli/loadFiles';
+import { runCli } from '../../server/src/cli/main';
 
 /**
  * `check` analyses files on worker threads when there are many (cli/loadFiles.ts). Whatever the
@@ -50,5 +51,15 @@ describe('cli check on several threads', () => {
       assert.equal(many.stderr, one.stderr);
       assert.equal(many.stdout, one.stdout, `--jobs ${jobs}`);
     }
+  });
+
+  it('reads the inputs of connectivity on threads too, with the same answer as one thread', () => {
+    // dist/cli.js uses its threads (it is its own worker script); in this process runCli has none
+    const threaded = spawnSync(process.execPath, [cli, 'connectivity', '--format', 'json', '--max-file-size', '10000', '.'], { cwd: dir, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+    let single = '';
+    const code = runCli(['connectivity', '--format', 'json', '--max-file-size', '10000', '.'], { cwd: dir, stdout: (text) => (single += text), stderr: () => undefined, readStdin: () => new Uint8Array() });
+    assert.equal(threaded.status, code);
+    assert.ok(single.length > 1000);
+    assert.equal(threaded.stdout, single);
   });
 });

@@ -30,6 +30,9 @@ const MESSAGES: Readonly<Record<string, { includes: readonly string[]; excludes?
   'missing-default-deny/fires/egress-empty-list': { includes: ['default-deny egress'] },
   'namespace-missing/fires/empty-namespace': { includes: ['taken as "default"'] },
   'workload-not-isolated/fires/egress-empty-list': { includes: ['not isolated for egress'], excludes: ['ingress'] },
+  'redundant-rule/fires/ports-union': { includes: ['Ingress rule 3 of shop/api-ingress', 'rule 1 and rule 2 already allow'] },
+  'redundant-rule/fires/dns-in-shared-policy': { includes: ['shop/allow-dns egress rule 1'] },
+  'redundant-policy/fires/default-deny-twice': { includes: ['shop/deny-all already isolates', 'for ingress'] },
 };
 
 interface Expected {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { DEFAULT_SETTINGS, SETTINGS_SECTION, normalizeSettings } from '../../server/src/settings';
+import { CLUSTER_SETTINGS_SECTION, DEFAULT_CLUSTER_SETTINGS, DEFAULT_SETTINGS, SETTINGS_SECTION, normalizeClusterSettings, normalizeSettings } from '../../server/src/settings';
 
 interface ConfigurationProperty {
   default: unknown;
@@ -21,6 +21,10 @@ describe('settings', () => {
       assert.ok(property, `package.json lacks ${SETTINGS_SECTION}.${key}`);
       assert.deepEqual(property.default, value, `${SETTINGS_SECTION}.${key}`);
     }
+    for (const [key, value] of Object.entries(DEFAULT_CLUSTER_SETTINGS)) {
+      assert.deepEqual(properties[`${CLUSTER_SETTINGS_SECTION}.${key}`]?.default, value, `${CLUSTER_SETTINGS_SECTION}.${key}`);
+    }
+    assert.equal(properties[`${CLUSTER_SETTINGS_SECTION}.kubeconfig`]?.scope, 'machine', 'a workspace must not choose the credentials');
   });
 
   it('every contributed setting is known to the server or is client-only, and has a scope', () => {
@@ -28,6 +32,10 @@ describe('settings', () => {
     for (const [key, property] of Object.entries(properties)) {
       assert.ok(property.scope, `${key} has no scope`);
       if (clientOnly.has(key)) continue;
+      if (key.startsWith(`${CLUSTER_SETTINGS_SECTION}.`)) {
+        assert.ok(key.slice(CLUSTER_SETTINGS_SECTION.length + 1) in DEFAULT_CLUSTER_SETTINGS, `${key} is not in DEFAULT_CLUSTER_SETTINGS`);
+        continue;
+      }
       assert.ok(key.slice(SETTINGS_SECTION.length + 1) in DEFAULT_SETTINGS, `${key} is not in DEFAULT_SETTINGS`);
     }
   });
@@ -36,5 +44,6 @@ describe('settings', () => {
     assert.deepEqual(normalizeSettings(null), DEFAULT_SETTINGS);
     assert.deepEqual(normalizeSettings({ enable: 'yes', maxFileSize: -1 }), DEFAULT_SETTINGS);
     assert.deepEqual(normalizeSettings({ enable: false, maxFileSize: 1000, include: ['*.yaml'] }), { ...DEFAULT_SETTINGS, enable: false, maxFileSize: 1000, include: ['*.yaml'] });
+    assert.deepEqual(normalizeClusterSettings({ kubeconfig: 7, context: 'prod' }), { kubeconfig: '', context: 'prod' });
   });
 });

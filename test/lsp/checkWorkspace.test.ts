@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { CancellationTokenSource, WorkDoneProgress, type WorkDoneProgressBegin, type WorkDoneProgressEnd, type WorkDoneProgressReport } from 'vscode-languageserver-protocol/node';
 import { generateWorkspace } from '../../bench/workspace/generateWorkspace';
-import { CheckWorkspaceRequest, type CheckWorkspaceResult } from '../../server/src/protocol';
+import { CheckWorkspaceRequest, ReportRequest, type CheckWorkspaceResult } from '../../server/src/protocol';
 import { LspHarness, waitFor } from './harness';
 
 /**
@@ -82,6 +82,20 @@ describe('language server: the workspace check', () => {
     assert.ok(policy?.diagnostics.some((d) => d.code === 'metadata-name' || String(d.code).startsWith('api-') || d.severity === 1), JSON.stringify(policy?.diagnostics));
     assert.equal(result.counts.error, result.problems.flatMap((p) => p.diagnostics).filter((d) => d.severity === 1).length);
     assert.ok((result.byRule['missing-default-deny'] ?? 0) >= 2);
+  });
+
+  it('makes the report page for the webview, with the coverage of the folder and file links by URI', async () => {
+    const { html } = await lsp.client.sendRequest(ReportRequest.type, { cspSource: 'vscode-webview://test' });
+    assert.match(html, /<meta http-equiv="Content-Security-Policy" content="[^"]*vscode-webview:\/\/test/);
+    const data = JSON.parse(/<script[^>]*id="report-data"[^>]*>([\s\S]*?)<\/script>/.exec(html)?.[1] ?? 'null') as {
+      coverage: { namespace: string }[] | { namespaces: { namespace: string }[] };
+      findings: { file: string; href?: string }[];
+    } | null;
+    assert.ok(data, 'the page embeds its data');
+    const text = JSON.stringify(data);
+    assert.match(text, /"shop"/, 'the shop namespace is in the report');
+    assert.ok(text.includes(uri('shop/web.yaml')), 'findings link to their file by URI');
+    assert.ok(text.includes('"shop/web.yaml"'), 'files are shown relative to the folder');
   });
 
   it('stops when cancelled, and the server goes on answering', async () => {

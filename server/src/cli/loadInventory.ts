@@ -1,18 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import {
-  CONFIG_FILE_NAME,
-  DEFAULT_CONFIG,
-  GUARDRAIL_RULES,
-  WorkspaceAnalysis,
-  decodeManifestBytes,
-  fileTooLargeFinding,
-  parseConfig,
-  type GuardrailConfig,
-  type Inventory,
-} from '../core';
+import { CONFIG_FILE_NAME, DEFAULT_CONFIG, GUARDRAIL_RULES, parseConfig, type GuardrailConfig, type Inventory } from '../core';
 import { DEFAULT_SETTINGS } from '../settings';
 import { UsageError, collectInputs, type InputFile } from './files';
+import { loadFiles, workspaceOf } from './loadFiles';
 
 export interface LoadedInventory {
   readonly inventory: Inventory;
@@ -23,9 +14,19 @@ export interface LoadedInventory {
   readonly rejectedPolicies: number;
 }
 
+/** How many threads read and analyse the files (see loadFiles.ts); one when not given. */
+export interface LoadThreads {
+  readonly jobs: number;
+  /** the script analysis threads run (dist/cli.js); without it everything runs on this thread */
+  readonly workerScript: string | undefined;
+}
+
+const ONE_THREAD: LoadThreads = { jobs: 1, workerScript: undefined };
+
 /**
  * Reads the paths the way `check` does (folders recursively, `-` for stdin, the same size limit and
- * decoding) into one WorkspaceAnalysis, so connectivity sees exactly the inventory the guardrails see.
+ * decoding, the same threads) into one WorkspaceAnalysis, so connectivity sees exactly the
+ * inventory the guardrails see.
  */
 export function loadInventory(
   paths: readonly string[],
@@ -33,34 +34,27 @@ export function loadInventory(
   readStdin: () => Uint8Array,
   config: GuardrailConfig = DEFAULT_CONFIG,
   maxFileSize: number = DEFAULT_SETTINGS.maxFileSize,
+  threads: LoadThreads = ONE_THREAD,
 ): LoadedInventory {
-  return loadInputs(collectInputs(paths, cwd, readStdin), config, maxFileSize);
+  return loadInputs(collectInputs(paths, cwd, readStdin), config, maxFileSize, threads);
 }
 
 /** The inventory of files given as InputFiles (from disk, stdin, or a git revision). */
-export function loadInputs(inputs: readonly InputFile[], config: GuardrailConfig = DEFAULT_CONFIG, maxFileSize: number = DEFAULT_SETTINGS.maxFileSize): LoadedInventory {
-  const workspace = new WorkspaceAnalysis(config, { maxFileSizeBytes: maxFileSize });
+export function loadInputs(
+  inputs: readonly InputFile[],
+  config: GuardrailConfig = DEFAULT_CONFIG,
+  maxFileSize: number = DEFAULT_SETTINGS.maxFileSize,
+  threads: LoadThreads = ONE_THREAD,
+): LoadedInventory {
+  const options = { maxFileSizeBytes: maxFileSize };
+  const loaded = loadFiles(inputs, options, threads.jobs, threads.workerScript);
+  const workspace = workspaceOf(loaded, config, options);
   const texts = new Map<string, string>();
   let rejectedPolicies = 0;
-  for (const input of inputs) {
-    if (input.size !== undefined && input.size > maxFileSize) {
-      workspace.setSkipped(input.path, fileTooLargeFinding(input.size, maxFileSize));
-      continue;
-    }
-    let bytes: Uint8Array;
-    try {
-      bytes = input.read();
-    } catch (error) {
-      throw new UsageError(`${input.path}: cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
-    }
-    const decoded = decodeManifestBytes(bytes);
-    if ('skipped' in decoded) {
-      workspace.setSkipped(input.path, decoded.skipped);
-      continue;
-    }
-    texts.set(input.path, decoded.text);
-    const result = workspace.update(input.path, decoded.text);
-    rejectedPolicies += result.objects.filter((o) => o.kind === 'NetworkPolicy' && o.hasApiErrors === true).length;
+  for (const f of loaded) {
+    if ('skipped' in f) continue;
+    texts.set(f.path, f.text);
+    rejectedPolicies += f.analysis.objects.filter((o) => o.kind === 'NetworkPolicy' && o.hasApiErrors === true).length;
   }
   return { inventory: workspace.inventory(), texts, files: inputs.length, rejectedPolicies };
 }

@@ -20,7 +20,8 @@ import type { SourceRef } from '../core/inventory/model';
 import { DEFAULT_SETTINGS } from '../settings';
 import { UsageError } from './files';
 import { gitInputs } from './gitInputs';
-import { loadInputs, loadInventory, readConfig, type LoadedInventory } from './loadInventory';
+import { defaultJobs } from './loadFiles';
+import { loadInputs, loadInventory, readConfig, type LoadThreads, type LoadedInventory } from './loadInventory';
 import type { CliIO } from './main';
 
 export const CONNECTIVITY_USAGE = `Usage: netpol-guardrails connectivity [options] [PATH...]
@@ -154,11 +155,16 @@ export function connectivityCommand(args: string[], io: CliIO): number {
   if (format !== 'text' && format !== 'json' && format !== 'csv' && format !== 'md' && format !== 'dot') {
     throw new UsageError(`--format must be text, json, csv, md or dot, not "${format}"`);
   }
-  const loaded = loadInventory(positionals.length > 0 ? positionals : ['.'], io.cwd, io.readStdin, readConfig(values.config, io.cwd), maxFileSizeOf(values['max-file-size']));
+  const loaded = loadInventory(positionals.length > 0 ? positionals : ['.'], io.cwd, io.readStdin, readConfig(values.config, io.cwd), maxFileSizeOf(values['max-file-size']), threadsOf(io));
   warnRejected(loaded, io);
   const json = connectivityJson(computeConnectivity(new ReachabilityIndex(loaded.inventory)));
   io.stdout(`${format === 'json' ? JSON.stringify(json, null, 2) : formatConnectivity(json, format)}\n`);
   return 0;
+}
+
+/** The threads `check` would use (its default --jobs), for reading the inputs. */
+function threadsOf(io: CliIO): LoadThreads {
+  return { jobs: defaultJobs(), workerScript: io.workerScript };
 }
 
 /** `8080`, `8080/TCP`, `53/udp`. */
@@ -243,7 +249,7 @@ export function explainCommand(args: string[], io: CliIO): number {
   const format = values.format;
   if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not "${format}"`);
   const port = values.port === undefined ? undefined : parsePortQuery(values.port);
-  const loaded = loadInventory(positionals.length > 0 ? positionals : ['.'], io.cwd, io.readStdin, readConfig(values.config, io.cwd), maxFileSizeOf(values['max-file-size']));
+  const loaded = loadInventory(positionals.length > 0 ? positionals : ['.'], io.cwd, io.readStdin, readConfig(values.config, io.cwd), maxFileSizeOf(values['max-file-size']), threadsOf(io));
   warnRejected(loaded, io);
   const index = new ReachabilityIndex(loaded.inventory);
   const resolve = (text: string, flag: string): number => {
@@ -295,13 +301,13 @@ export function diffCommand(args: string[], io: CliIO): number {
   let after: LoadedInventory;
   if (values.git !== undefined) {
     const paths = positionals.length > 0 ? positionals : ['.'];
-    before = loadInputs(gitInputs(values.git, paths, io.cwd), config, maxFileSize);
-    after = loadInventory(paths, io.cwd, io.readStdin, config, maxFileSize);
+    before = loadInputs(gitInputs(values.git, paths, io.cwd), config, maxFileSize, threadsOf(io));
+    after = loadInventory(paths, io.cwd, io.readStdin, config, maxFileSize, threadsOf(io));
   } else {
     const [beforePath, afterPath, ...extra] = positionals;
     if (beforePath === undefined || afterPath === undefined || extra.length > 0) throw new UsageError('diff needs exactly two paths: BEFORE AFTER (or --git REF [PATH...])');
-    before = loadInventory([beforePath], io.cwd, io.readStdin, config, maxFileSize);
-    after = loadInventory([afterPath], io.cwd, io.readStdin, config, maxFileSize);
+    before = loadInventory([beforePath], io.cwd, io.readStdin, config, maxFileSize, threadsOf(io));
+    after = loadInventory([afterPath], io.cwd, io.readStdin, config, maxFileSize, threadsOf(io));
   }
   warnRejected(before, io);
   warnRejected(after, io);

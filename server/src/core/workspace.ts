@@ -5,6 +5,7 @@ import type { Inventory } from './inventory/model';
 import { NEVER_CANCELLED, type CancellationToken, type Finding } from './model/finding';
 import { runGuardrails } from './rules/runRules';
 import type { WorkspaceFinding } from './rules/rule';
+import type { ManifestObject } from './parse/manifest';
 import { coverage, type CoverageReport } from './coverage';
 import { applySuppressions } from './config/suppressions';
 import { ALL_RULES } from './model/ruleCatalog';
@@ -91,6 +92,11 @@ export class WorkspaceAnalysis {
 
   has(file: string): boolean {
     return this.files.has(file);
+  }
+
+  /** The objects parsed from a file (none for skipped files). */
+  objectsOf(file: string): readonly ManifestObject[] {
+    return this.files.get(file)?.result.objects ?? [];
   }
 
   /** The text a file was analysed with ('' for skipped files). */

@@ -293,6 +293,20 @@ export class WorkspaceIndex {
     return folder.analysis.coverage();
   }
 
+  /**
+   * The inventory of a folder: `folderUri`'s, else that of the folder holding `documentUri`, else
+   * the first folder's (the loose files when there is none), as last analysed.
+   */
+  async folderInventory(folderUri: string | undefined, documentUri: string | undefined): Promise<{ folderUri: string; inventory: Inventory }> {
+    await this.scanning;
+    const folder =
+      (folderUri !== undefined ? this.folders.get(folderUri.replace(/\/$/, '')) : undefined) ??
+      [documentUri !== undefined ? this.folderOf(documentUri) : undefined].find((f) => f !== this.loose) ??
+      this.folders.values().next().value ??
+      this.loose;
+    return { folderUri: folder.uri, inventory: folder.analysis.inventory() };
+  }
+
   /** A document for positions in a file: the editor's, or one made from the indexed text. */
   textDocument(uri: string): TextDocument | undefined {
     const open = this.options.documents.get(uri);
@@ -350,6 +364,13 @@ export class WorkspaceIndex {
       () => undefined,
     );
     return result;
+  }
+
+  /** A folder's analysis and findings as they are now (the first folder when none is named), for the report. */
+  async folderSnapshot(folderUri: string | undefined): Promise<{ uri: string; path: string | undefined; analysis: WorkspaceAnalysis; findings: Map<string, Finding[]> }> {
+    await this.scanning;
+    const folder = (folderUri !== undefined ? this.folders.get(folderUri.replace(/\/$/, '')) : undefined) ?? this.folders.values().next().value ?? this.loose;
+    return { uri: folder.uri, path: folder.path, analysis: folder.analysis, findings: this.findingsOf(folder) };
   }
 
   /** Every indexed file with its findings. */

@@ -7,6 +7,16 @@ export const REPORT_SCRIPT = String.raw`
 (function () {
   'use strict';
   var data = JSON.parse(document.getElementById('report-data').textContent);
+  // inside a VS Code webview, file links open the file at the line in the editor
+  var host = typeof acquireVsCodeApi === 'function' ? acquireVsCodeApi() : null;
+  if (host) {
+    document.addEventListener('click', function (event) {
+      var target = event.target && event.target.closest ? event.target.closest('a.file') : null;
+      if (!target) return;
+      event.preventDefault();
+      host.postMessage({ type: 'open', href: target.getAttribute('href').replace(/#L\d+$/, ''), line: Number(target.getAttribute('data-line')) || 1 });
+    });
+  }
   var conn = data.connectivity && data.connectivity.endpoints ? data.connectivity : null;
   // workloads in view beyond which the matrix shows namespaces (?matrixMax=N overrides it, for tests)
   var MATRIX_MAX = Number(new URLSearchParams(location.search).get('matrixMax')) || 2000;

@@ -153,6 +153,11 @@ const scenarios: Scenario[] = [
         await vscode.commands.executeCommand('workbench.actions.view.problems');
         await screenshot('check-workspace');
       }
+      // the summary's "Open Report" button runs this command: the report page in a webview
+      const report = await withDeadline(Promise.resolve(vscode.commands.executeCommand<{ htmlLength: number } | undefined>('netpolGuardrails.showReport')), 30_000, 'the report webview');
+      assert.ok(report && report.htmlLength > 10_000, `a report page of ${report?.htmlLength ?? 0} characters`);
+      if (process.env['E2E_SCREENSHOT_DIR']) await screenshot('report');
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
     },
   },
   {

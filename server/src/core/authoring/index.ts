@@ -2,6 +2,8 @@
 export { quickFixes, fixAllEdits } from './quickFixes';
 export { templateActions } from './templates';
 export { completions } from './completion';
+export { hoverAt, policyIndex } from './hover';
+export type { HoverResult } from './hover';
 export { overlayInventory } from './overlay';
 export type { CompletionEntry, CompletionKind, SchemaNode } from './completion';
 export type { AuthoringAction, AuthoringContext, ActionKind } from './context';

@@ -6,6 +6,7 @@ import { namedPortUnresolved } from './namedPorts';
 import { duplicatePolicy, namespaceMissing, portsSplitFromPeers, protocolOmitted } from './policyHygiene';
 import { policyTypesMissing, rulesIgnoredByPolicyTypes } from './policyTypes';
 import { publicCidr } from './publicCidr';
+import { redundantPolicy, redundantRule } from './redundant';
 import type { GuardrailRule } from './rule';
 import { peerSelectsNothing, policySelectsNothing } from './selectsNothing';
 import { workloadNotIsolated } from './workloadNotIsolated';
@@ -29,4 +30,6 @@ export const GUARDRAIL_RULES: readonly GuardrailRule[] = [
   namedPortUnresolved,
   broadNamespaceSelector,
   hostNetworkWorkload,
+  redundantRule,
+  redundantPolicy,
 ];

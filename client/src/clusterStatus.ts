@@ -1,0 +1,126 @@
+import * as vscode from 'vscode';
+import { State, type LanguageClient } from 'vscode-languageclient/node';
+import { CLUSTER_SETTINGS_SECTION, ClusterRequest, ClusterStatusNotification, type ClusterParams, type ClusterStatus } from '../../server/src/protocol';
+
+export const SELECT_CLUSTER_CONTEXT_COMMAND = 'netpolGuardrails.selectClusterContext';
+
+const ICONS: Record<ClusterStatus['state'], string> = {
+  disconnected: '$(cloud)',
+  connecting: '$(sync~spin)',
+  connected: '$(cloud)',
+  unauthorised: '$(lock)',
+  unreachable: '$(debug-disconnect)',
+};
+
+/**
+ * The live-cluster status bar item (context and state) and its quick pick (switch context,
+ * disconnect). The server connects only when asked, and this client asks only in a trusted
+ * workspace: at start when `netpolGuardrails.cluster.context` is set, or when the user picks a
+ * context.
+ */
+export function registerClusterStatus(context: vscode.ExtensionContext, client: LanguageClient): void {
+  const item = vscode.window.createStatusBarItem('netpolGuardrails.cluster', vscode.StatusBarAlignment.Left, 10);
+  item.name = 'Network Policy Guardrails: Cluster';
+  item.command = SELECT_CLUSTER_CONTEXT_COMMAND;
+  let last: ClusterStatus | undefined;
+
+  const show = (status: ClusterStatus | undefined): void => {
+    last = status;
+    // shown only where a connection is possible: a trusted workspace and a kubeconfig with contexts
+    if (!vscode.workspace.isTrusted || !status || (status.state === 'disconnected' && status.contexts.length === 0)) {
+      item.hide();
+      return;
+    }
+    const state = status.state;
+    const name = state === 'disconnected' ? 'Cluster' : (status.context ?? 'Cluster');
+    const denied = status.denied.length;
+    item.text = `${ICONS[state]} ${name}: ${state === 'disconnected' ? 'not connected' : state}${denied > 0 && state === 'connected' ? ` (${denied} kinds denied)` : ''}`;
+    item.tooltip = tooltip(status);
+    item.backgroundColor =
+      state === 'unauthorised' || state === 'unreachable'
+        ? new vscode.ThemeColor('statusBarItem.errorBackground')
+        : denied > 0
+          ? new vscode.ThemeColor('statusBarItem.warningBackground')
+          : undefined;
+    item.show();
+  };
+
+  const request = async (params: ClusterParams): Promise<ClusterStatus | undefined> => {
+    if (!vscode.workspace.isTrusted || client.state !== State.Running) return undefined;
+    const status = await client.sendRequest(ClusterRequest.type, params);
+    show(status);
+    return status;
+  };
+  const requestInBackground = (params: ClusterParams): void => {
+    request(params).catch((error: unknown) => client.outputChannel.appendLine(`Cluster ${params.action} failed: ${String(error)}`));
+  };
+
+  /** At (re)start of the server and when trust is granted: read the contexts, connect if a context is configured. */
+  const startup = (): void => {
+    const configured = vscode.workspace.getConfiguration(CLUSTER_SETTINGS_SECTION).get<string>('context', '');
+    requestInBackground({ action: configured ? 'connect' : 'status' });
+  };
+
+  context.subscriptions.push(
+    item,
+    client.onNotification(ClusterStatusNotification.type, show),
+    client.onDidChangeState((event) => {
+      if (event.newState === State.Running) startup();
+    }),
+    vscode.workspace.onDidGrantWorkspaceTrust(startup),
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (!event.affectsConfiguration(CLUSTER_SETTINGS_SECTION)) return;
+      const connected = last !== undefined && last.state !== 'disconnected';
+      requestInBackground({ action: connected ? 'connect' : 'status' });
+    }),
+    vscode.commands.registerCommand(SELECT_CLUSTER_CONTEXT_COMMAND, () => pickContext(request)),
+  );
+  show(undefined);
+  if (client.state === State.Running) startup();
+}
+
+function tooltip(status: ClusterStatus | undefined): vscode.MarkdownString {
+  const md = new vscode.MarkdownString(undefined, true);
+  if (!status) return md.appendMarkdown('Live cluster: not connected. Click to choose a context.');
+  md.appendMarkdown(`**Live cluster: ${status.state}**\n\n`);
+  if (status.context) md.appendMarkdown(`Context: \`${status.context}\`${status.server ? ` (${status.server})` : ''}\n\n`);
+  if (status.message) md.appendText(`${status.message}\n\n`);
+  if (status.state !== 'disconnected') {
+    const { namespaces, pods, workloads, policies } = status.counts;
+    md.appendMarkdown(`${namespaces} namespaces, ${pods} pods, ${workloads} workloads, ${policies} network policies\n\n`);
+  }
+  for (const denial of status.denied) md.appendText(`${denial.message}\n\n`);
+  md.appendMarkdown('Click to switch context or disconnect.');
+  return md;
+}
+
+interface ContextItem extends vscode.QuickPickItem {
+  readonly action: ClusterParams;
+}
+
+async function pickContext(request: (params: ClusterParams) => Promise<ClusterStatus | undefined>): Promise<void> {
+  if (!vscode.workspace.isTrusted) {
+    void vscode.window.showInformationMessage('Network Policy Guardrails: cluster access is disabled in untrusted workspaces.');
+    return;
+  }
+  const status = await request({ action: 'status' });
+  if (!status) return;
+  const connected = status.state !== 'disconnected';
+  const items: ContextItem[] = status.contexts.map((name) => {
+    const description = name !== status.context ? undefined : connected ? `$(check) ${status.state}` : 'current context';
+    return { label: name, ...(description ? { description } : {}), action: { action: 'connect', context: name } };
+  });
+  if (connected) {
+    items.push({ label: '', kind: vscode.QuickPickItemKind.Separator, action: { action: 'status' } });
+    items.push({ label: '$(debug-disconnect) Disconnect', action: { action: 'disconnect' } });
+  }
+  if (status.contexts.length === 0) {
+    void vscode.window.showWarningMessage(`Network Policy Guardrails: ${status.message ?? 'the kubeconfig has no contexts.'}`);
+    return;
+  }
+  const picked = await vscode.window.showQuickPick(items, {
+    title: 'Network Policy Guardrails: live cluster',
+    placeHolder: status.kubeconfigFiles.length > 0 ? `Contexts of ${status.kubeconfigFiles.join(', ')}` : 'Choose a context',
+  });
+  if (picked) await request(picked.action);
+}

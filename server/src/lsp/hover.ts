@@ -1,0 +1,40 @@
+import { MarkupKind, type Connection, type Hover, type HoverParams, type TextDocuments } from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { hoverAt, overlayInventory } from '../core/authoring';
+import type { SettingsCache } from './settingsCache';
+import type { WorkspaceIndex } from './workspaceIndex';
+
+/**
+ * Hovers over NetworkPolicies (core/authoring/hover.ts): the policy in plain language, a rule's
+ * peers and ports, a selector's workloads. Like completion, it does not wait for the workspace to
+ * re-analyse the latest keystroke: this file's text is laid over the last inventory.
+ */
+export async function hover(documents: TextDocuments<TextDocument>, index: WorkspaceIndex, params: HoverParams, token: { isCancellationRequested: boolean }): Promise<Hover | null> {
+  const document = documents.get(params.textDocument.uri);
+  // cheap gate before waiting for the index: only NetworkPolicy files have hovers
+  if (!document?.getText().includes('NetworkPolicy')) return null;
+  const state = await index.authoringState(document.uri);
+  if (token.isCancellationRequested) return null;
+  const current = documents.get(document.uri) ?? document;
+  const text = current.getText();
+  const inventory = state.current ? state.inventory : overlayInventory(state.inventory, current.uri, text);
+  const result = hoverAt({ file: current.uri, text, inventory, config: state.config }, current.offsetAt(params.position));
+  if (!result) return null;
+  return {
+    contents: { kind: MarkupKind.Markdown, value: result.markdown },
+    ...(result.range ? { range: { start: current.positionAt(result.range.start), end: current.positionAt(result.range.end) } } : {}),
+  };
+}
+
+export function registerHover(connection: Connection, documents: TextDocuments<TextDocument>, settings: SettingsCache, index: WorkspaceIndex): void {
+  connection.onHover(async (params, token) => {
+    const options = await settings.get(params.textDocument.uri);
+    if (!options.enable) return null;
+    try {
+      return await hover(documents, index, params, token);
+    } catch (error) {
+      connection.console.error(`Hover failed for ${params.textDocument.uri}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      return null;
+    }
+  });
+}
