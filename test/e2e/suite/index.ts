@@ -10,7 +10,7 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../../client/src/extension';
-import type { CheckWorkspaceResult } from '../../../server/src/protocol';
+import type { CheckWorkspaceResult, ExplainConnectionResult } from '../../../server/src/protocol';
 import { describeDiagnostics, diagnosticCode, runScenarios, screenshot, waitFor, waitForDiagnostics, withDeadline, type Scenario } from './scenarioRunner';
 
 const EXTENSION_ID = 'netpol-guardrails.netpol-guardrails';
@@ -208,6 +208,46 @@ const scenarios: Scenario[] = [
         await vscode.commands.executeCommand('editor.action.triggerSuggest');
         await screenshot('completion');
       }
+    },
+  },
+  {
+    name: 'hover on a podSelector (vscode.executeHoverProvider) lists the workloads it matches',
+    async run() {
+      const uri = workspaceFile('policies/web-ingress.yaml');
+      const text = ['apiVersion: networking.k8s.io/v1', 'kind: NetworkPolicy', 'metadata:', '  name: web-ingress', '  namespace: storefront', 'spec:', '  podSelector:', '    matchLabels:', '      app: web', '  ingress:', '    - ports:', '        - port: 8080', ''].join('\n');
+      await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
+      await openInEditor(uri);
+      const hoverText = await waitFor(async () => {
+        const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, new vscode.Position(6, 4));
+        const joined = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+        return joined.includes('storefront/web') ? joined : undefined;
+      }, 20_000, 'a hover naming storefront/web');
+      assert.match(hoverText, /podSelector of storefront\/web-ingress/);
+      assert.match(hoverText, /1 workload: storefront\/web/);
+      if (process.env['E2E_SCREENSHOT_DIR']) {
+        const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+        editor.selection = new vscode.Selection(6, 4, 6, 4);
+        await vscode.commands.executeCommand('editor.action.showHover');
+        await screenshot('hover');
+      }
+    },
+  },
+  {
+    name: 'Explain Connection (command) says why the internet cannot reach the now isolated workload',
+    async run() {
+      const answer = await withDeadline(
+        Promise.resolve(vscode.commands.executeCommand<{ uri: vscode.Uri; result: ExplainConnectionResult } | undefined>('netpolGuardrails.explainConnection', { from: '203.0.113.7', to: 'storefront/web', port: '8080' })),
+        30_000,
+        'the explanation',
+      );
+      const explanation = answer?.result.explanation;
+      assert.ok(explanation, answer?.result.error ?? 'an explanation');
+      // the web-ingress policy of the previous scenario allows TCP 8080 from everywhere
+      assert.equal(explanation.verdict, 'allowed', explanation.text);
+      assert.match(explanation.text, /web-ingress/);
+      const shown = vscode.workspace.textDocuments.find((d) => d.uri.toString() === answer.uri.toString());
+      assert.ok(shown, 'the explanation is open in an editor');
+      assert.match(shown.getText(), /web-ingress/);
     },
   },
   {
