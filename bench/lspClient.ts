@@ -9,6 +9,7 @@ import {
   ExitNotification,
   InitializeRequest,
   InitializedNotification,
+  LogMessageNotification,
   ShutdownRequest,
   StreamMessageReader,
   StreamMessageWriter,
@@ -53,15 +54,25 @@ export class LspServerProcess {
     return this.child.pid;
   }
 
-  /** `nodeArgs` go before the script, e.g. `--cpu-prof` to profile the server. */
-  static async start(serverPath: string, nodeArgs: readonly string[] = []): Promise<LspServerProcess> {
+  /**
+   * `nodeArgs` go before the script, e.g. `--cpu-prof` to profile the server; `workspaceFolders`
+   * (URIs) are sent in initialize, `env` is the server process's environment, `onLog` hears the
+   * server's window/logMessage from the start.
+   */
+  static async start(
+    serverPath: string,
+    nodeArgs: readonly string[] = [],
+    options: { workspaceFolders?: readonly string[]; env?: NodeJS.ProcessEnv; onLog?: (message: string) => void } = {},
+  ): Promise<LspServerProcess> {
     // stderr inherited: the server's own complaints show up next to our progress lines
-    const child = spawn(process.execPath, [...nodeArgs, serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [...nodeArgs, serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'], env: options.env ?? process.env });
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     if (!child.stdout || !child.stdin) throw new Error('server process has no stdio pipes');
     const connection = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
     connection.onRequest(ConfigurationRequest.type, (params) => params.items.map(() => ({})));
     connection.onRequest(DiagnosticRefreshRequest.type, () => undefined);
+    const onLog = options.onLog;
+    if (onLog) connection.onNotification(LogMessageNotification.type, (params) => onLog(params.message));
     const ready = new Promise<void>((resolve) => connection.onNotification(ServerStatusNotification.type, () => resolve()));
     connection.listen();
     const server = new LspServerProcess(child, connection, exited);
@@ -74,7 +85,7 @@ export class LspServerProcess {
             workspace: { configuration: true, diagnostics: { refreshSupport: true } },
             textDocument: { diagnostic: { dynamicRegistration: false } },
           },
-          workspaceFolders: null,
+          workspaceFolders: options.workspaceFolders?.map((uri, i) => ({ uri, name: `folder${i}` })) ?? null,
         }),
         REQUEST_TIMEOUT_MS,
         'initialize',
@@ -90,9 +101,18 @@ export class LspServerProcess {
 
   /** Resident set size of the server process, in MB (Linux /proc). */
   rssMb(): number {
+    return this.procStatusMb('VmRSS');
+  }
+
+  /** Peak resident set size of the server process so far (threads included), in MB. */
+  peakRssMb(): number {
+    return this.procStatusMb('VmHWM');
+  }
+
+  private procStatusMb(field: 'VmRSS' | 'VmHWM'): number {
     const status = readFileSync(`/proc/${this.pid}/status`, 'utf8');
-    const kb = /^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1];
-    if (kb === undefined) throw new Error(`no VmRSS in /proc/${this.pid}/status`);
+    const kb = new RegExp(`^${field}:\\s+(\\d+)\\s+kB`, 'm').exec(status)?.[1];
+    if (kb === undefined) throw new Error(`no ${field} in /proc/${this.pid}/status`);
     return Number(kb) / 1024;
   }
 

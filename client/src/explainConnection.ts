@@ -29,7 +29,7 @@ function parsePort(text: string): ExplainConnectionParams['port'] | undefined {
  * The explanations shown, as read-only documents of their own scheme (Markdown text), whose
  * `path:line` references are links to the policy lines they name.
  */
-class Explanations implements vscode.TextDocumentContentProvider, vscode.DocumentLinkProvider {
+export class Explanations implements vscode.TextDocumentContentProvider, vscode.DocumentLinkProvider {
   private readonly entries = new Map<string, { readonly text: string; readonly references: readonly ExplainReference[] }>();
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidChange = this.changed.event;

@@ -3,6 +3,7 @@ import { registerCheckWorkspace } from './checkWorkspace';
 import { registerReport } from './report';
 import { registerClusterStatus } from './clusterStatus';
 import { registerExplainConnection } from './explainConnection';
+import { registerShowImpact } from './impact';
 import { createLanguageClient } from './languageClient';
 import type { LanguageClient } from 'vscode-languageclient/node';
 
@@ -25,6 +26,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   registerReport(context, client);
   registerClusterStatus(context, client);
   registerExplainConnection(context, client);
+  registerShowImpact(context, client);
   const serverReady = started.ready.then((status) => ({ startupMs: status.startupMs, readyAt: Date.now() }));
   void client.start().catch((error: unknown) => {
     output.error(`The Network Policy Guardrails server failed to start: ${String(error)}`);

@@ -136,6 +136,45 @@ export namespace ExplainConnectionRequest {
   export const type = new RequestType<ExplainConnectionParams, ExplainConnectionResult, void>(method);
 }
 
+export interface ShowImpactParams {
+  /** the file (a `file:` URI): its unsaved text against the saved file, else the file against git HEAD */
+  readonly uri: string;
+}
+
+/** One connection an edit opens or cuts off, with what makes the difference. */
+export interface ImpactConnection {
+  readonly src: string;
+  readonly dst: string;
+  /** the ports opened or cut off, e.g. `TCP 8080; UDP 53`, `all ports` */
+  readonly ports: string;
+  /** what the pair is allowed after the edit (`nothing` when cut off entirely) */
+  readonly now: string;
+  /** a pair connected only after (Opens) or only before (Cuts off) the edit */
+  readonly whole: boolean;
+  /** the policies involved, as the view shows them, e.g. `allowed by shop/api ingress rule 1 (api.yaml:12)` */
+  readonly policies: readonly string[];
+}
+
+export interface ShowImpactResult {
+  /** what the file was compared with: its saved text (the edit is unsaved) or its text at git HEAD */
+  readonly base: 'saved' | 'HEAD';
+  readonly opens: readonly ImpactConnection[];
+  readonly cutsOff: readonly ImpactConnection[];
+  /** the view (Markdown), naming its sources by their labels */
+  readonly text: string;
+  readonly references: readonly ExplainReference[];
+  /** when there is nothing to compare with (not a git repository, no commit, not a file on disk) */
+  readonly error?: string;
+  /** e.g. that the file is new (not in HEAD) */
+  readonly note?: string;
+}
+
+/** client -> server: what the unsaved (or uncommitted) changes of a file open and cut off. */
+export namespace ShowImpactRequest {
+  export const method = 'netpolGuardrails/showImpact';
+  export const type = new RequestType<ShowImpactParams, ShowImpactResult, void>(method);
+}
+
 export interface ReportParams {
   /** a workspace folder URI; the first folder when absent */
   readonly folderUri?: string;

@@ -9,6 +9,7 @@ import { registerReport } from './lsp/report';
 import { registerDiagnostics } from './lsp/diagnostics';
 import { registerExplainConnection } from './lsp/explainConnection';
 import { registerHover } from './lsp/hover';
+import { registerShowImpact } from './lsp/impact';
 import { SettingsCache } from './lsp/settingsCache';
 import { WorkspaceIndex } from './lsp/workspaceIndex';
 import { CoverageRequest, ServerStatusNotification, type CoverageParams } from './protocol';
@@ -18,7 +19,12 @@ import { VERSION } from './version';
  * Composition root: builds the pieces and wires them to a connection. Nothing here is global, so
  * tests start as many servers as they like over in-memory streams.
  */
-export function startServer(connection: Connection, startedAt: number = performance.now()): void {
+export interface ServerOptions {
+  /** read large folders on worker threads running `script` (the bundle; see serverMain.ts), up to `jobs` of them */
+  readonly analysisThreads?: { readonly script: string; readonly jobs: number };
+}
+
+export function startServer(connection: Connection, startedAt: number = performance.now(), serverOptions: ServerOptions = {}): void {
   const documents = new TextDocuments(TextDocument);
   let canPullConfiguration = false;
   let canRefresh = false;
@@ -54,6 +60,7 @@ export function startServer(connection: Connection, startedAt: number = performa
       }
     },
     onOthersChanged: refresh,
+    ...(serverOptions.analysisThreads ? { analysisThreads: serverOptions.analysisThreads } : {}),
   });
 
   connection.onInitialize((params): InitializeResult => {
@@ -119,6 +126,7 @@ export function startServer(connection: Connection, startedAt: number = performa
   registerCheckWorkspace(connection, index, (uri) => index.textDocument(uri));
   registerReport(connection, index);
   registerExplainConnection(connection, index, (uri) => index.textDocument(uri));
+  registerShowImpact(connection, index, (uri) => documents.get(uri), (uri) => index.textDocument(uri));
   // the live-cluster cache: cluster.snapshot() gives its objects as inventory entries, never waiting
   const cluster = new ClusterConnection({ log: (message) => connection.console.log(message) });
   registerCluster(connection, cluster, () => canPullConfiguration);

@@ -1,5 +1,15 @@
+import { isMainThread, workerData } from 'node:worker_threads';
 import { ProposedFeatures, createConnection } from 'vscode-languageserver/node';
+import { defaultJobs, isAnalysisWorker, parseJobs, runAnalysisWorker } from './analysisThreads';
 import { startServer } from './server';
 
-// Entry of dist/server.js: the transport (--node-ipc, --stdio, --socket=N) comes from argv.
-startServer(createConnection(ProposedFeatures.all));
+// Entry of dist/server.js: the transport (--node-ipc, --stdio, --socket=N) comes from argv. The
+// same bundle runs the server's analysis threads (analysisThreads.ts); NETPOL_GUARDRAILS_JOBS
+// sets how many (1: read on the main thread only).
+if (!isMainThread && isAnalysisWorker(workerData)) {
+  runAnalysisWorker(workerData);
+} else {
+  startServer(createConnection(ProposedFeatures.all), performance.now(), {
+    analysisThreads: { script: __filename, jobs: parseJobs(process.env.NETPOL_GUARDRAILS_JOBS) ?? defaultJobs() },
+  });
+}

@@ -1,10 +1,10 @@
 import { isMainThread, workerData } from 'node:worker_threads';
-import { runAnalysisWorker, type WorkerData } from './loadFiles';
+import { isAnalysisWorker, runAnalysisWorker } from '../analysisThreads';
 import { readStdinSync, runCli } from './main';
 
 // Entry of dist/cli.js (the `netpol-guardrails` bin), and of its analysis threads (loadFiles.ts).
-if (!isMainThread && (workerData as Partial<WorkerData> | undefined)?.netpolGuardrailsAnalysis === true) {
-  runAnalysisWorker(workerData as WorkerData);
+if (!isMainThread && isAnalysisWorker(workerData)) {
+  runAnalysisWorker(workerData);
 } else {
   const code = runCli(process.argv.slice(2), {
     cwd: process.cwd(),

@@ -20,7 +20,7 @@ function indexOf(inventory: Inventory): ReachabilityIndex {
   return index;
 }
 
-function relativeLabel(folderUri: string, uri: string): string {
+export function relativeLabel(folderUri: string, uri: string): string {
   const prefix = folderUri === '' ? '' : `${folderUri}/`;
   const path = prefix !== '' && uri.startsWith(prefix) ? uri.slice(prefix.length) : uri;
   try {

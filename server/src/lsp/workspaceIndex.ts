@@ -18,6 +18,7 @@ import {
   type Inventory,
 } from '../core';
 import { DEFAULT_SETTINGS, type Settings } from '../settings';
+import { PARALLEL_MIN_FILES, analyseOnThreads, receiveFile } from '../analysisThreads';
 
 /** One workspace folder (or the loose files outside every folder): its files, config and analysis. */
 interface FolderState {
@@ -43,6 +44,8 @@ export interface WorkspaceIndexOptions {
   readonly filesExclude: (folderUri: string) => Promise<Record<string, unknown>>;
   /** the server finished work that may change diagnostics of files other than the one edited */
   readonly onOthersChanged: () => void;
+  /** full reads of many files run on up to `jobs` worker threads running `script` (analysisThreads.ts) */
+  readonly analysisThreads?: { readonly script: string; readonly jobs: number };
 }
 
 const CONFIG_RULE_IDS = GUARDRAIL_RULES.map((r) => r.id);
@@ -131,12 +134,55 @@ export class WorkspaceIndex {
     if (!settings.enable) return;
     const files: string[] = [];
     await this.walk(folder.path, folder, files);
-    let count = 0;
-    for (const file of files) {
-      await this.readIntoIndex(folder, file);
-      // yield now and then so requests (typing) are served during a long scan
-      if (++count % 50 === 0) await new Promise((resolve) => setImmediate(resolve));
+    await this.readAllIntoIndex(folder, files, () => undefined, () => false);
+  }
+
+  /**
+   * Read `files` into the folder, in order: on worker threads when there are many, else one by one
+   * on this thread, yielding now and then so requests (typing) are served during a long read.
+   * `progress` hears files done; false when `cancelled` stopped it (what was read one by one stays
+   * indexed; a cancelled read on threads applies nothing).
+   */
+  private async readAllIntoIndex(folder: FolderState, files: readonly string[], progress: (done: number) => void, cancelled: () => boolean): Promise<boolean> {
+    const threads = this.options.analysisThreads;
+    if (threads && threads.jobs > 1 && files.length >= PARALLEL_MIN_FILES) {
+      try {
+        return await this.readOnThreads(folder, files, threads, progress, cancelled);
+      } catch (error) {
+        this.options.connection.console.warn(`Reading on analysis threads failed (${String(error)}); reading the files one by one`);
+      }
     }
+    let done = 0;
+    for (const file of files) {
+      if (cancelled()) return false;
+      await this.readIntoIndex(folder, file);
+      progress(++done);
+      if (done % 25 === 0) await new Promise((resolve) => setImmediate(resolve));
+    }
+    return true;
+  }
+
+  /** readAllIntoIndex on threads: the same outcome file by file as readIntoIndex (test/lsp/analysisThreads.test.ts). */
+  private async readOnThreads(folder: FolderState, files: readonly string[], threads: { script: string; jobs: number }, progress: (done: number) => void, cancelled: () => boolean): Promise<boolean> {
+    const inputs = files.map((file) => ({ path: URI.file(file).toString(), file, size: undefined })).filter((f) => !this.options.documents.get(f.path));
+    const messages = await analyseOnThreads(inputs, { maxFileSizeBytes: folder.maxFileSize }, threads.jobs, threads.script, { progress, cancelled });
+    if (!messages) return false;
+    this.options.connection.console.log(`Read ${inputs.length} files of ${folder.uri} on ${threads.jobs} analysis threads`);
+    let count = 0;
+    for (const message of messages) {
+      const result = receiveFile(message);
+      const uri = result.path;
+      // the editor's text wins, also for a document opened during the read
+      if (!this.options.documents.get(uri)) {
+        if ('skipped' in result) folder.analysis.setSkipped(uri, result.skipped);
+        else if ('readError' in result) {
+          folder.analysis.remove(uri);
+          this.options.connection.console.log(`Cannot read ${URI.parse(uri).fsPath}: ${result.readError}`);
+        } else folder.analysis.setAnalysed(uri, result.text, result.analysis);
+      }
+      if (++count % 500 === 0) await new Promise((resolve) => setImmediate(resolve));
+    }
+    return true;
   }
 
   private async walk(dir: string, folder: FolderState, out: string[]): Promise<void> {
@@ -318,7 +364,8 @@ export class WorkspaceIndex {
   /**
    * The workspace check: every file of every folder read again from disk (open documents keep the
    * editor's text), then every rule over the result. `report` hears files done out of the total;
-   * `cancelled` stops the reading between two files (what was read stays indexed: it is current).
+   * `cancelled` stops the reading between two files (what was read stays indexed: it is current; on
+   * threads, nothing of that folder's read is applied).
    * Returns every file's findings, or undefined when cancelled.
    */
   checkAll(report: (done: number, total: number) => void, cancelled: () => boolean): Promise<Map<string, Finding[]> | undefined> {
@@ -331,24 +378,31 @@ export class WorkspaceIndex {
         work.push({ folder, files });
       }
       const total = work.reduce((n, w) => n + w.files.length, 0);
-      let done = 0;
+      let before = 0;
+      let reported = 0;
       report(0, total);
       for (const { folder, files } of work) {
         // files deleted behind the watcher's back leave the index
         const present = new Set(files.map((f) => URI.file(f).toString()));
         for (const name of folder.analysis.fileNames()) if (!present.has(name) && !this.options.documents.get(name)) folder.analysis.remove(name);
-        for (const file of files) {
-          if (cancelled()) {
-            this.notifyIfOthersChanged([folder], undefined);
-            return undefined;
-          }
-          await this.readIntoIndex(folder, file);
-          done++;
-          if (done % 25 === 0 || done === total) {
-            report(done, total);
-            await new Promise((resolve) => setImmediate(resolve));
-          }
+        const completed = await this.readAllIntoIndex(
+          folder,
+          files,
+          (done) => {
+            // threads hear of files in batches: report every 25 files or more
+            if (before + done - reported < 25) return;
+            reported = before + done;
+            report(reported, total);
+          },
+          cancelled,
+        );
+        if (!completed) {
+          this.notifyIfOthersChanged([folder], undefined);
+          return undefined;
         }
+        before += files.length;
+        // open documents are not read on threads: the count may never reach the folder's end there
+        if (before === total) report(total, total);
       }
       this.notifyIfOthersChanged(
         work.map((w) => w.folder),

@@ -10,7 +10,7 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../../client/src/extension';
-import type { CheckWorkspaceResult, ExplainConnectionResult } from '../../../server/src/protocol';
+import type { CheckWorkspaceResult, ExplainConnectionResult, ShowImpactResult } from '../../../server/src/protocol';
 import { describeDiagnostics, diagnosticCode, runScenarios, screenshot, waitFor, waitForDiagnostics, withDeadline, type Scenario } from './scenarioRunner';
 
 const EXTENSION_ID = 'netpol-guardrails.netpol-guardrails';
@@ -233,7 +233,7 @@ const scenarios: Scenario[] = [
     },
   },
   {
-    name: 'Explain Connection (command) says why the internet cannot reach the now isolated workload',
+    name: 'Explain Connection (command) names the policy that lets an outside address reach the isolated workload on 8080',
     async run() {
       const answer = await withDeadline(
         Promise.resolve(vscode.commands.executeCommand<{ uri: vscode.Uri; result: ExplainConnectionResult } | undefined>('netpolGuardrails.explainConnection', { from: '203.0.113.7', to: 'storefront/web', port: '8080' })),
@@ -248,6 +248,31 @@ const scenarios: Scenario[] = [
       const shown = vscode.workspace.textDocuments.find((d) => d.uri.toString() === answer.uri.toString());
       assert.ok(shown, 'the explanation is open in an editor');
       assert.match(shown.getText(), /web-ingress/);
+    },
+  },
+  {
+    name: 'Show Impact of Changes (command) lists what an unsaved edit opens and cuts off',
+    async run() {
+      const uri = workspaceFile('policies/web-ingress.yaml');
+      const document = await openInEditor(uri);
+      const line = document.lineAt(11);
+      assert.match(line.text, /port: 8080$/);
+      const edit = new vscode.WorkspaceEdit();
+      edit.replace(uri, new vscode.Range(11, line.text.length - 4, 11, line.text.length), '9090');
+      assert.ok(await vscode.workspace.applyEdit(edit), 'the edit applies');
+      assert.ok(document.isDirty, 'the edit is unsaved');
+      const answer = await withDeadline(
+        Promise.resolve(vscode.commands.executeCommand<{ uri: vscode.Uri; result: ShowImpactResult } | undefined>('netpolGuardrails.showImpact', { uri })),
+        30_000,
+        'the impact of the edit',
+      );
+      const result = answer?.result;
+      assert.ok(result && !result.error, result?.error ?? 'an impact');
+      assert.equal(result.base, 'saved');
+      assert.ok(result.opens.some((c) => c.dst === 'storefront/web' && /9090/.test(c.ports)), JSON.stringify(result.opens));
+      assert.ok(result.cutsOff.some((c) => c.dst === 'storefront/web' && /8080/.test(c.ports)), JSON.stringify(result.cutsOff));
+      await vscode.window.showTextDocument(document);
+      await vscode.commands.executeCommand('workbench.action.files.revert');
     },
   },
   {
