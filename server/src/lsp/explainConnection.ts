@@ -20,6 +20,23 @@ function indexOf(inventory: Inventory): ReachabilityIndex {
   return index;
 }
 
+/**
+ * Names places as `path:line` for a view's text and collects the place each label stands for, so
+ * the client can link them (the explanation and the impact views).
+ */
+export function placeLabels(folderUri: string, textDocument: (uri: string) => TextDocument | undefined): { label(source: SourceRef, document?: TextDocument): string; readonly references: () => ExplainReference[] } {
+  const references = new Map<string, ExplainReference>();
+  return {
+    label(source, document = textDocument(source.file)) {
+      const position = document?.positionAt(source.range.start) ?? { line: 0, character: 0 };
+      const label = `${relativeLabel(folderUri, source.file)}:${position.line + 1}`;
+      if (!references.has(label)) references.set(label, { label, uri: source.file, line: position.line, character: position.character });
+      return label;
+    },
+    references: () => [...references.values()],
+  };
+}
+
 export function relativeLabel(folderUri: string, uri: string): string {
   const prefix = folderUri === '' ? '' : `${folderUri}/`;
   const path = prefix !== '' && uri.startsWith(prefix) ? uri.slice(prefix.length) : uri;
@@ -41,20 +58,13 @@ export async function explain(index: WorkspaceIndex, params: ExplainConnectionPa
   const unknown = from === undefined ? params.from : to === undefined ? params.to : undefined;
   if (from === undefined || to === undefined) return { endpoints, error: `"${unknown ?? ''}" is neither a workload of this folder (namespace/name) nor an IP address.` };
   const explanation = explainConnection(reach, from, to, params.port);
-  const references = new Map<string, ExplainReference>();
-  const locate = (source: SourceRef): string => {
-    const document = textDocument(source.file);
-    const position = document?.positionAt(source.range.start) ?? { line: 0, character: 0 };
-    const label = `${relativeLabel(folderUri, source.file)}:${position.line + 1}`;
-    if (!references.has(label)) references.set(label, { label, uri: source.file, line: position.line, character: position.character });
-    return label;
-  };
-  const body = formatExplanation(explanation, locate);
+  const places = placeLabels(folderUri, textDocument);
+  const body = formatExplanation(explanation, (source) => places.label(source));
   const port = params.port ? ` on ${params.port.protocol} ${params.port.port}` : '';
   const text = [`# Connection ${explanation.from.id} -> ${explanation.to.id}${port}`, '', body, ''].join('\n');
   return {
     endpoints,
-    explanation: { verdict: explanation.verdict, allowed: formatPortSet(explanation.allowed), text, references: [...references.values()] },
+    explanation: { verdict: explanation.verdict, allowed: formatPortSet(explanation.allowed), text, references: places.references() },
   };
 }
 

@@ -7,8 +7,8 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyzeText, decodeManifestBytes, formatPortSet } from '../core';
 import type { SourceRef } from '../core/inventory/model';
 import { connectivityImpact, inventoryWithFile, type ImpactEntry, type ImpactReason } from '../core/reachability/impact';
-import { ShowImpactRequest, type ExplainReference, type ImpactConnection, type ShowImpactParams, type ShowImpactResult } from '../protocol';
-import { relativeLabel } from './explainConnection';
+import { ShowImpactRequest, type ImpactConnection, type ShowImpactParams, type ShowImpactResult } from '../protocol';
+import { placeLabels, relativeLabel } from './explainConnection';
 import type { WorkspaceIndex } from './workspaceIndex';
 
 /**
@@ -101,7 +101,7 @@ export async function showImpact(index: WorkspaceIndex, params: ShowImpactParams
   const after = inventoryWithFile(inventory, uri, objectsOf(afterText));
   const impact = connectivityImpact(before, after, token);
 
-  const references = new Map<string, ExplainReference>();
+  const places = placeLabels(folderUri, textDocument);
   const label = relativeLabel(folderUri, uri);
   const beforeDocument = TextDocument.create(uri, 'yaml', 0, beforeText ?? '');
   const afterDocument = TextDocument.create(uri, 'yaml', 0, afterText ?? '');
@@ -112,11 +112,7 @@ export async function showImpact(index: WorkspaceIndex, params: ShowImpactParams
       // a line of the old text: no link into the edited one, whose lines may have moved
       return `line ${beforeDocument.positionAt(source.range.start).line + 1} in ${baseName}`;
     }
-    const document = source.file === uri ? afterDocument : textDocument(source.file);
-    const position = document?.positionAt(source.range.start) ?? { line: 0, character: 0 };
-    const text = `${relativeLabel(folderUri, source.file)}:${position.line + 1}`;
-    if (!references.has(text)) references.set(text, { label: text, uri: source.file, line: position.line, character: position.character });
-    return text;
+    return source.file === uri ? places.label(source, afterDocument) : places.label(source);
   };
   const connection = (entry: ImpactEntry): ImpactConnection => ({
     src: entry.src,
@@ -145,7 +141,7 @@ export async function showImpact(index: WorkspaceIndex, params: ShowImpactParams
   section('Opens', opens, (c) => (c.whole ? `${c.ports} (a new connection)` : `${c.ports} (now ${c.now})`));
   section('Cuts off', cutsOff, (c) => (c.whole ? `${c.ports} (nothing left)` : `${c.ports} (now ${c.now})`));
   if (impact.unexplained > 0) lines.push(`The policies involved are shown for the first ${opens.length + cutsOff.length - impact.unexplained} connections only.`, '');
-  return { base, opens, cutsOff, text: lines.join('\n'), references: [...references.values()], ...(note !== undefined ? { note } : {}) };
+  return { base, opens, cutsOff, text: lines.join('\n'), references: places.references(), ...(note !== undefined ? { note } : {}) };
 }
 
 export function registerShowImpact(connection: Connection, index: WorkspaceIndex, editorDocument: (uri: string) => TextDocument | undefined, textDocument: (uri: string) => TextDocument | undefined): void {

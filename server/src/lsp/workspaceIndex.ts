@@ -300,6 +300,13 @@ export class WorkspaceIndex {
     this.notifyIfOthersChanged([...touched], undefined);
   }
 
+  /** `folderUri`'s folder, else the one holding `documentUri`, else the first (the loose files when there is none). */
+  private pickFolder(folderUri: string | undefined, documentUri: string | undefined): FolderState {
+    const named = folderUri !== undefined ? this.folders.get(folderUri.replace(/\/$/, '')) : undefined;
+    const holding = documentUri !== undefined ? this.folderOf(documentUri) : undefined;
+    return named ?? (holding !== this.loose ? holding : undefined) ?? this.folders.values().next().value ?? this.loose;
+  }
+
   /** A folder's findings by file, computed once per change in that folder. */
   private findingsOf(folder: FolderState): Map<string, Finding[]> {
     if (folder.findings) return folder.findings;
@@ -335,7 +342,7 @@ export class WorkspaceIndex {
   /** The coverage summary of a folder (the first, or the loose files when there is none). */
   async coverage(folderUri: string | undefined): Promise<CoverageReport> {
     await this.scanning;
-    const folder = (folderUri !== undefined ? this.folders.get(folderUri.replace(/\/$/, '')) : undefined) ?? this.folders.values().next().value ?? this.loose;
+    const folder = this.pickFolder(folderUri, undefined);
     return folder.analysis.coverage();
   }
 
@@ -345,11 +352,7 @@ export class WorkspaceIndex {
    */
   async folderInventory(folderUri: string | undefined, documentUri: string | undefined): Promise<{ folderUri: string; inventory: Inventory }> {
     await this.scanning;
-    const folder =
-      (folderUri !== undefined ? this.folders.get(folderUri.replace(/\/$/, '')) : undefined) ??
-      [documentUri !== undefined ? this.folderOf(documentUri) : undefined].find((f) => f !== this.loose) ??
-      this.folders.values().next().value ??
-      this.loose;
+    const folder = this.pickFolder(folderUri, documentUri);
     return { folderUri: folder.uri, inventory: folder.analysis.inventory() };
   }
 
@@ -423,7 +426,7 @@ export class WorkspaceIndex {
   /** A folder's analysis and findings as they are now (the first folder when none is named), for the report. */
   async folderSnapshot(folderUri: string | undefined): Promise<{ uri: string; path: string | undefined; analysis: WorkspaceAnalysis; findings: Map<string, Finding[]> }> {
     await this.scanning;
-    const folder = (folderUri !== undefined ? this.folders.get(folderUri.replace(/\/$/, '')) : undefined) ?? this.folders.values().next().value ?? this.loose;
+    const folder = this.pickFolder(folderUri, undefined);
     return { uri: folder.uri, path: folder.path, analysis: folder.analysis, findings: this.findingsOf(folder) };
   }
 
