@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { registerCheckWorkspace } from './checkWorkspace';
 import { registerReport } from './report';
-import { registerClusterStatus } from './clusterStatus';
+import { registerClusterStatus, type ClusterStatusItemView } from './clusterStatus';
 import { registerExplainConnection } from './explainConnection';
 import { registerShowImpact } from './impact';
 import { createLanguageClient } from './languageClient';
@@ -9,10 +9,12 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 
 let client: LanguageClient | undefined;
 
-/** Public API returned from activate, used by the end-to-end tests to measure startup. */
+/** Public API returned from activate, used by the end-to-end tests (startup figures, the status bar). */
 export interface ExtensionApi {
   readonly activatedAt: number;
   readonly serverReady: Promise<{ readonly startupMs: number; readonly readyAt: number }>;
+  /** what the cluster status bar item shows now */
+  clusterStatusItem(): ClusterStatusItemView;
 }
 
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
@@ -24,14 +26,14 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   context.subscriptions.push(client);
   registerCheckWorkspace(context, client);
   registerReport(context, client);
-  registerClusterStatus(context, client);
+  const clusterStatusItem = registerClusterStatus(context, client);
   registerExplainConnection(context, client);
   registerShowImpact(context, client);
   const serverReady = started.ready.then((status) => ({ startupMs: status.startupMs, readyAt: Date.now() }));
   void client.start().catch((error: unknown) => {
     output.error(`The Network Policy Guardrails server failed to start: ${String(error)}`);
   });
-  return { activatedAt, serverReady };
+  return { activatedAt, serverReady, clusterStatusItem };
 }
 
 export async function deactivate(): Promise<void> {
