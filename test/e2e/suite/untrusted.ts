@@ -71,6 +71,8 @@ const scenarios: Scenario[] = [
   {
     name: 'no cluster status item, the cluster command is disabled and refuses, and no connection reaches the cluster',
     async run() {
+      // the server had its settings and the window's documents for a while: nothing connected
+      assert.deepEqual(connections(), [], 'no connection to the kubeconfig\'s API server since the start');
       const view = extensionApi().clusterStatusItem();
       assert.equal(view.shown, false, `the cluster item is hidden, it shows "${view.text}"`);
       assert.equal(view.status, undefined, 'no cluster status was asked for');
