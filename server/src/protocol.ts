@@ -14,9 +14,22 @@ export type { ClusterDenial, ClusterKind, ClusterState, ClusterStatus } from './
 
 export interface ServerStatusParams {
   readonly state: 'ready';
-  /** milliseconds from process start to the end of `initialized` */
+  /** milliseconds from process start (the bundle's load included) to the end of `initialized` */
   readonly startupMs: number;
   readonly version: string;
+  /** epoch milliseconds of the server's startup milestones, for a breakdown of the client's wait */
+  readonly timings: ServerStartupTimings;
+}
+
+export interface ServerStartupTimings {
+  /** the process started (performance.timeOrigin) */
+  readonly processStartAt: number;
+  /** the bundle is loaded and the server starts listening */
+  readonly listeningAt: number;
+  /** the `initialize` request arrived */
+  readonly initializeAt: number;
+  /** the `initialized` notification arrived */
+  readonly initializedAt: number;
 }
 
 /** server -> client: the server has initialized and is answering requests. */

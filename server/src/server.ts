@@ -63,7 +63,11 @@ export function startServer(connection: Connection, startedAt: number = performa
     ...(serverOptions.analysisThreads ? { analysisThreads: serverOptions.analysisThreads } : {}),
   });
 
+  const epoch = (at: number): number => Math.round(performance.timeOrigin + at);
+  const listeningAt = performance.now();
+  let initializeAt = listeningAt;
   connection.onInitialize((params): InitializeResult => {
+    initializeAt = performance.now();
     const capabilities = params.capabilities;
     canPullConfiguration = capabilities.workspace?.configuration === true;
     canRefresh = capabilities.workspace?.diagnostics?.refreshSupport === true;
@@ -84,6 +88,7 @@ export function startServer(connection: Connection, startedAt: number = performa
   });
 
   connection.onInitialized(() => {
+    const initializedAt = performance.now();
     if (canWatchDynamically) {
       background(
         'Registering file watchers',
@@ -102,6 +107,7 @@ export function startServer(connection: Connection, startedAt: number = performa
       state: 'ready',
       startupMs: Math.round(performance.now() - startedAt),
       version: VERSION,
+      timings: { processStartAt: epoch(0), listeningAt: epoch(listeningAt), initializeAt: epoch(initializeAt), initializedAt: epoch(initializedAt) },
     });
     background('Workspace scan', index.setFolders(folders));
   });

@@ -23,6 +23,8 @@ interface Metrics {
   activationMs?: number;
   /** server process start to the end of its `initialized` (measured by the server) */
   serverStartupMs?: number;
+  /** activationMs cut at the client's and the server's milestones (ms, in order; they add up to it) */
+  activationBreakdown?: Record<string, number>;
   /** openTextDocument to the first diagnostic of a file */
   firstDiagnosticsMs?: number;
   /** applyEdit of the fix to the diagnostic's disappearance */
@@ -89,6 +91,16 @@ const scenarios: Scenario[] = [
       assert.ok(ready.startupMs >= 0, 'the server reports its startup time');
       metrics.activationMs = ready.readyAt - api.activatedAt;
       metrics.serverStartupMs = ready.startupMs;
+      // where the wait goes, in order (each from the previous milestone)
+      const server = ready.server;
+      metrics.activationBreakdown = {
+        activateToClientStart: ready.clientStartAt - api.activatedAt,
+        clientStartToProcessStart: server.processStartAt - ready.clientStartAt,
+        processStartToListening: server.listeningAt - server.processStartAt,
+        listeningToInitialize: server.initializeAt - server.listeningAt,
+        initializeToInitialized: server.initializedAt - server.initializeAt,
+        initializedToReadyReceived: ready.readyAt - server.initializedAt,
+      };
     },
   },
   {
