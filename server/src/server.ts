@@ -9,6 +9,7 @@ import { registerReport } from './lsp/report';
 import { registerDiagnostics } from './lsp/diagnostics';
 import { registerExplainConnection } from './lsp/explainConnection';
 import { registerHover } from './lsp/hover';
+import { LiveClusterView } from './lsp/liveCluster';
 import { registerShowImpact } from './lsp/impact';
 import { SettingsCache } from './lsp/settingsCache';
 import { WorkspaceIndex } from './lsp/workspaceIndex';
@@ -122,7 +123,6 @@ export function startServer(connection: Connection, startedAt: number = performa
   registerDiagnostics(connection, documents, settings, index, (uri) => index.textDocument(uri));
   registerCodeActions(connection, documents, settings, index);
   registerCompletion(connection, documents, settings, index);
-  registerHover(connection, documents, settings, index);
   registerCheckWorkspace(connection, index, (uri) => index.textDocument(uri));
   registerReport(connection, index);
   registerExplainConnection(connection, index, (uri) => index.textDocument(uri));
@@ -130,6 +130,8 @@ export function startServer(connection: Connection, startedAt: number = performa
   // the live-cluster cache: cluster.snapshot() gives its objects as inventory entries, never waiting
   const cluster = new ClusterConnection({ log: (message) => connection.console.log(message) });
   registerCluster(connection, cluster, () => canPullConfiguration);
+  const live = new LiveClusterView(cluster);
+  registerHover(connection, documents, settings, index, () => live.current());
   connection.onRequest(CoverageRequest.method, (params: CoverageParams) => index.coverage(params.folderUri));
   documents.listen(connection);
   connection.listen();
