@@ -17,6 +17,8 @@ export { GUARDRAIL_RULES } from './rules/registry';
 export type { GuardrailRule, WorkspaceFinding } from './rules/rule';
 export { buildInventory } from './inventory/buildInventory';
 export type { Inventory, Workload, NamespaceInfo, NetworkPolicyInfo } from './inventory/model';
+export { foldClusterWorkloads, withClusterObjects, inClusterMessage } from './inventory/clusterObjects';
+export type { ClusterObjects, InventorySourceMode } from './inventory/clusterObjects';
 export { coverage, formatCoverageText } from './coverage';
 export type { CoverageReport, NamespaceCoverage } from './coverage';
 export * from './reachability';
