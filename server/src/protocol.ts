@@ -202,3 +202,18 @@ export namespace ReportRequest {
 }
 
 export type { CoverageReport };
+
+export interface ClusterObjectParams {
+  /** a netpol-cluster://CONTEXT/namespaces/NS/KIND/NAME URI, as findings about cluster objects carry */
+  readonly uri: string;
+}
+
+/**
+ * client -> server: the text of a cluster object (pretty JSON of what the cache holds), for a
+ * read-only document the client shows under the netpol-cluster scheme; null when the cache has
+ * no such object (disconnected, another context, deleted since).
+ */
+export namespace ClusterObjectRequest {
+  export const method = 'netpolGuardrails/clusterObject';
+  export const type = new RequestType<ClusterObjectParams, { readonly text: string } | null, void>(method);
+}

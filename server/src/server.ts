@@ -9,6 +9,7 @@ import { registerReport } from './lsp/report';
 import { registerDiagnostics } from './lsp/diagnostics';
 import { registerExplainConnection } from './lsp/explainConnection';
 import { registerHover } from './lsp/hover';
+import { LiveClusterView, feedClusterInventory } from './lsp/liveCluster';
 import { registerShowImpact } from './lsp/impact';
 import { SettingsCache } from './lsp/settingsCache';
 import { WorkspaceIndex } from './lsp/workspaceIndex';
@@ -45,6 +46,9 @@ export function startServer(connection: Connection, startedAt: number = performa
     });
   };
 
+  // the live-cluster cache: cluster.snapshot() gives its objects as inventory entries, never waiting
+  const cluster = new ClusterConnection({ log: (message) => connection.console.log(message) });
+
   const index = new WorkspaceIndex({
     connection,
     documents,
@@ -60,6 +64,7 @@ export function startServer(connection: Connection, startedAt: number = performa
       }
     },
     onOthersChanged: refresh,
+    externalText: (uri) => cluster.objectText(uri),
     ...(serverOptions.analysisThreads ? { analysisThreads: serverOptions.analysisThreads } : {}),
   });
 
@@ -128,14 +133,16 @@ export function startServer(connection: Connection, startedAt: number = performa
   registerDiagnostics(connection, documents, settings, index, (uri) => index.textDocument(uri));
   registerCodeActions(connection, documents, settings, index);
   registerCompletion(connection, documents, settings, index);
-  registerHover(connection, documents, settings, index);
   registerCheckWorkspace(connection, index, (uri) => index.textDocument(uri));
   registerReport(connection, index);
   registerExplainConnection(connection, index, (uri) => index.textDocument(uri));
   registerShowImpact(connection, index, (uri) => documents.get(uri), (uri) => index.textDocument(uri));
-  // the live-cluster cache: cluster.snapshot() gives its objects as inventory entries, never waiting
-  const cluster = new ClusterConnection({ log: (message) => connection.console.log(message) });
   registerCluster(connection, cluster, () => canPullConfiguration);
+  const live = new LiveClusterView(cluster);
+  registerHover(connection, documents, settings, index, () => live.current());
+  // cluster objects in the rules and the reachability engine (netpolGuardrails.cluster.inventorySource)
+  // (the feed stops with the connection: cluster.dispose() on shutdown drops its listeners)
+  feedClusterInventory(cluster, (objects) => index.setClusterObjects(objects), { log: (message) => connection.console.log(message) });
   connection.onRequest(CoverageRequest.method, (params: CoverageParams) => index.coverage(params.folderUri));
   documents.listen(connection);
   connection.listen();
