@@ -10,6 +10,7 @@ import { registerDiagnostics } from './lsp/diagnostics';
 import { registerExplainConnection } from './lsp/explainConnection';
 import { registerHover } from './lsp/hover';
 import { registerShowImpact } from './lsp/impact';
+import { registerShowDrift } from './lsp/drift';
 import { SettingsCache } from './lsp/settingsCache';
 import { WorkspaceIndex } from './lsp/workspaceIndex';
 import { CoverageRequest, ServerStatusNotification, type CoverageParams } from './protocol';
@@ -130,6 +131,7 @@ export function startServer(connection: Connection, startedAt: number = performa
   // the live-cluster cache: cluster.snapshot() gives its objects as inventory entries, never waiting
   const cluster = new ClusterConnection({ log: (message) => connection.console.log(message) });
   registerCluster(connection, cluster, () => canPullConfiguration);
+  registerShowDrift(connection, index, cluster, (uri) => index.textDocument(uri));
   connection.onRequest(CoverageRequest.method, (params: CoverageParams) => index.coverage(params.folderUri));
   documents.listen(connection);
   connection.listen();

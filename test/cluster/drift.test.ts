@@ -5,11 +5,14 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import { ClusterRequest, ClusterStatusNotification, ShowDriftRequest, type ClusterStatus, type ShowDriftResult } from '../../server/src/protocol';
+import { LspHarness } from '../lsp/harness';
 import { apiClient, type ApiClient } from './apiClient';
 import { startTestCluster, type TestCluster } from './testCluster';
 import { createDriftWorld, DRIFT_REPOSITORY, STEADY_REPOSITORY } from './driftWorld';
 
-/** `netpol-guardrails drift` (dist/cli.js) against the real test API server. */
+/** Drift against the real test API server: `netpol-guardrails drift` (dist/cli.js) and Show Drift in the server. */
 
 const root = join(__dirname, '..', '..');
 const cli = join(root, 'dist', 'cli.js');
@@ -36,6 +39,16 @@ function run(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}):
       resolve({ code, stdout, stderr, ms: performance.now() - started });
     });
   });
+}
+
+async function waitFor<T>(what: string, timeoutMs: number, probe: () => T | undefined | Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
 }
 
 async function closedPort(): Promise<number> {
@@ -67,7 +80,7 @@ interface DriftJson {
   connectivity: { clusterOnly: { src: string; dst: string; all: boolean; ports?: Record<string, [number, number][]> }[]; repositoryOnly: { src: string; dst: string; all: boolean }[] };
 }
 
-describe('cli: drift against the test API server', () => {
+describe('drift against the test API server', () => {
   let cluster: TestCluster;
   let api: ApiClient;
   let dir: string;
@@ -193,5 +206,99 @@ describe('cli: drift against the test API server', () => {
     const usage = await run(['drift'], dir, { KUBECONFIG: cluster.kubeconfig });
     assert.equal(usage.code, 2);
     assert.match(usage.stderr, /^netpol-guardrails: drift needs the repository PATH\(s\) to compare with the cluster\n\nUsage: netpol-guardrails drift/);
+  });
+
+  it('Show Drift answers from the connection cache with the Markdown view and links to the files', async () => {
+    const folder = pathToFileURL(join(dir, 'repo')).href;
+    const lsp = await LspHarness.start({ workspaceFolders: [folder] });
+    const statuses: ClusterStatus[] = [];
+    lsp.client.onNotification(ClusterStatusNotification.method, (s: ClusterStatus) => {
+      statuses.push(s);
+    });
+    lsp.settings = () => ({ kubeconfig: cluster.kubeconfig, context: 'netpol-test-admin' });
+    try {
+      await lsp.ready;
+      const disconnected = await lsp.client.sendRequest(ShowDriftRequest.type, { folderUri: folder });
+      assert.equal(disconnected.state, 'disconnected');
+      assert.equal(disconnected.canConnect, true);
+      assert.equal(disconnected.error, 'Not connected to a cluster: connect to one (Network Policy Guardrails: Select Cluster Context) to compare the repository with it.');
+
+      await lsp.client.sendRequest(ClusterRequest.method, { action: 'connect' });
+      await waitFor('connected', 20_000, () => (statuses.some((s) => s.state === 'connected') ? true : undefined));
+      const started = performance.now();
+      const result: ShowDriftResult = await lsp.client.sendRequest(ShowDriftRequest.type, { folderUri: folder });
+      const ms = performance.now() - started;
+      assert.equal(result.error, undefined);
+      assert.equal(result.drift, true);
+      assert.deepEqual(result.counts, { missingInCluster: 1, missingInRepository: 1, changed: 1, unchanged: 0, clusterOnly: 10, repositoryOnly: 0 });
+      assert.equal(
+        result.text,
+        [
+          '# Drift against the cluster: netpol-test-admin',
+          '',
+          'The NetworkPolicies of the folder `repo` compared with those of `netpol-test-admin`, in the namespaces the folder has policies for: `shop`.',
+          '',
+          'Compared after the API server’s defaulting, ignoring order and server-set metadata; connections are over the cluster’s pods.',
+          '',
+          '## In the repository, missing in the cluster (1)',
+          '',
+          '- `shop/db-deny` (shop.yaml:22)',
+          '',
+          '## In the cluster, not in the repository (1)',
+          '',
+          '- `shop/hotfix-allow-all`',
+          '',
+          '## Changed (1)',
+          '',
+          '- `shop/api-from-frontend` (shop.yaml:5)',
+          '  - `spec.ingress[0].ports`: repository: TCP 8080; cluster: TCP 8080, TCP 8443',
+          '',
+          '## Connections the cluster allows and the repository would not (10)',
+          '',
+          '- 0.0.0.0-255.255.255.255 -> shop/api: all ports',
+          '- 0.0.0.0-255.255.255.255 -> shop/db: all ports',
+          '- ::-ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff -> shop/api: all ports',
+          '- ::-ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff -> shop/db: all ports',
+          '- shop/api -> shop/db: all ports',
+          '- shop/db -> shop/api: all ports',
+          '- steady/tool -> shop/api: TCP 53; UDP 53',
+          '- steady/tool -> shop/db: TCP 53; UDP 53',
+          '- web/frontend -> shop/api: TCP 1-8079, 8081-65535; UDP all ports; SCTP all ports',
+          '- web/frontend -> shop/db: all ports',
+          '',
+          '## Connections the repository allows and the cluster does not (0)',
+          '',
+          'Nothing.',
+          '',
+          '1 missing in the cluster, 1 not in the repository, 1 changed, 0 unchanged, 10 connection(s) only the cluster allows, 0 only the repository allows',
+          '',
+        ].join('\n'),
+      );
+      const shopYaml = pathToFileURL(join(dir, 'repo', 'shop.yaml')).href;
+      assert.deepEqual(result.references, [
+        { label: 'shop.yaml:22', uri: shopYaml, line: 21, character: 8 },
+        { label: 'shop.yaml:5', uri: shopYaml, line: 4, character: 8 },
+      ]);
+      assert.ok(ms < 1000, `Show Drift took ${ms} ms`);
+
+      // the cache follows the cluster: apply db-deny, and that drift is gone without a reconnect
+      const applied = await api.send(
+        'POST',
+        '/apis/networking.k8s.io/v1/namespaces/shop/networkpolicies',
+        cluster.adminToken,
+        JSON.stringify({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'db-deny', namespace: 'shop' }, spec: { podSelector: { matchLabels: { app: 'db' } }, policyTypes: ['Ingress'] } }),
+      );
+      assert.equal(applied.status, 201);
+      const after = await waitFor('db-deny in the cache', 20_000, async () => {
+        const r = await lsp.client.sendRequest(ShowDriftRequest.type, { folderUri: folder });
+        return r.counts.missingInCluster === 0 ? r : undefined;
+      });
+      // the connections stay: hotfix-allow-all still opens db, and policies add up
+      assert.deepEqual(after.counts, { missingInCluster: 0, missingInRepository: 1, changed: 1, unchanged: 1, clusterOnly: 10, repositoryOnly: 0 });
+      const removed = await api.send('DELETE', '/apis/networking.k8s.io/v1/namespaces/shop/networkpolicies/db-deny', cluster.adminToken);
+      assert.equal(removed.status, 200);
+    } finally {
+      await lsp.stop();
+    }
   });
 });
