@@ -9,6 +9,7 @@ import { registerReport } from './lsp/report';
 import { registerDiagnostics } from './lsp/diagnostics';
 import { registerExplainConnection } from './lsp/explainConnection';
 import { registerHover } from './lsp/hover';
+import { LiveClusterView } from './lsp/liveCluster';
 import { registerShowImpact } from './lsp/impact';
 import { registerShowDrift } from './lsp/drift';
 import { SettingsCache } from './lsp/settingsCache';
@@ -123,7 +124,6 @@ export function startServer(connection: Connection, startedAt: number = performa
   registerDiagnostics(connection, documents, settings, index, (uri) => index.textDocument(uri));
   registerCodeActions(connection, documents, settings, index);
   registerCompletion(connection, documents, settings, index);
-  registerHover(connection, documents, settings, index);
   registerCheckWorkspace(connection, index, (uri) => index.textDocument(uri));
   registerReport(connection, index);
   registerExplainConnection(connection, index, (uri) => index.textDocument(uri));
@@ -132,6 +132,8 @@ export function startServer(connection: Connection, startedAt: number = performa
   const cluster = new ClusterConnection({ log: (message) => connection.console.log(message) });
   registerCluster(connection, cluster, () => canPullConfiguration);
   registerShowDrift(connection, index, cluster, (uri) => index.textDocument(uri));
+  const live = new LiveClusterView(cluster);
+  registerHover(connection, documents, settings, index, () => live.current());
   connection.onRequest(CoverageRequest.method, (params: CoverageParams) => index.coverage(params.folderUri));
   documents.listen(connection);
   connection.listen();

@@ -21,3 +21,4 @@ export { coverage, formatCoverageText } from './coverage';
 export type { CoverageReport, NamespaceCoverage } from './coverage';
 export * from './reachability';
 export * from './drift';
+export * from './live';
