@@ -4,6 +4,7 @@ import { registerReport } from './report';
 import { registerClusterStatus, type ClusterStatusItemView } from './clusterStatus';
 import { registerExplainConnection } from './explainConnection';
 import { registerShowImpact } from './impact';
+import { registerShowDrift } from './drift';
 import { createLanguageClient } from './languageClient';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import type { ServerStartupTimings } from '../../server/src/protocol';
@@ -43,6 +44,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const clusterStatusItem = registerClusterStatus(context, client);
   registerExplainConnection(context, client);
   registerShowImpact(context, client);
+  registerShowDrift(context, client);
   const clientStartAt = Date.now();
   let clientStartedAt: number | undefined;
   const serverReady = started.ready.then((status) => ({ startupMs: status.startupMs, readyAt: Date.now(), clientStartAt, clientStartedAt, server: status.timings }));

@@ -3,7 +3,7 @@
  * never redeclares them.
  */
 import { NotificationType, RequestType, type Diagnostic } from 'vscode-languageserver-protocol';
-import type { ClusterStatus } from './cluster/clusterTypes';
+import type { ClusterState, ClusterStatus } from './cluster/clusterTypes';
 import type { CoverageReport } from './core/coverage';
 
 export { SETTINGS_SECTION, DEFAULT_SETTINGS, normalizeSettings } from './settings';
@@ -216,4 +216,44 @@ export interface ClusterObjectParams {
 export namespace ClusterObjectRequest {
   export const method = 'netpolGuardrails/clusterObject';
   export const type = new RequestType<ClusterObjectParams, { readonly text: string } | null, void>(method);
+}
+
+export interface ShowDriftParams {
+  /** a workspace folder URI (the repository); the folder of `documentUri`, else the first folder, when absent */
+  readonly folderUri?: string;
+  /** a document whose folder to use when folderUri is absent (the active editor's) */
+  readonly documentUri?: string;
+  /** compare every namespace, not only those the folder has policies for */
+  readonly allNamespaces?: boolean;
+}
+
+export interface ShowDriftResult {
+  /** the connection's state when the report was made (from its cache: no request waits on the network) */
+  readonly state: ClusterState;
+  readonly context: string | undefined;
+  /** true when there is drift; false also when there is no report (see error) */
+  readonly drift: boolean;
+  readonly counts: {
+    readonly missingInCluster: number;
+    readonly missingInRepository: number;
+    readonly changed: number;
+    readonly unchanged: number;
+    /** connections only the cluster's policies allow */
+    readonly clusterOnly: number;
+    /** connections only the repository's policies allow */
+    readonly repositoryOnly: number;
+  };
+  /** the view (Markdown), naming the repository's policies by their labels (`shop/api.yaml:12`) */
+  readonly text: string;
+  readonly references: readonly ExplainReference[];
+  /** why there is no report: not connected, the cache still loading, NetworkPolicies or Pods denied */
+  readonly error?: string;
+  /** the client offers to connect (the state is disconnected) */
+  readonly canConnect?: boolean;
+}
+
+/** client -> server: the drift between a folder's NetworkPolicies and the connected cluster's, from the cache. */
+export namespace ShowDriftRequest {
+  export const method = 'netpolGuardrails/showDrift';
+  export const type = new RequestType<ShowDriftParams, ShowDriftResult, void>(method);
 }

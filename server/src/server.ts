@@ -11,6 +11,7 @@ import { registerExplainConnection } from './lsp/explainConnection';
 import { registerHover } from './lsp/hover';
 import { LiveClusterView, feedClusterInventory } from './lsp/liveCluster';
 import { registerShowImpact } from './lsp/impact';
+import { registerShowDrift } from './lsp/drift';
 import { SettingsCache } from './lsp/settingsCache';
 import { WorkspaceIndex } from './lsp/workspaceIndex';
 import { CoverageRequest, ServerStatusNotification, type CoverageParams } from './protocol';
@@ -138,6 +139,7 @@ export function startServer(connection: Connection, startedAt: number = performa
   registerExplainConnection(connection, index, (uri) => index.textDocument(uri));
   registerShowImpact(connection, index, (uri) => documents.get(uri), (uri) => index.textDocument(uri));
   registerCluster(connection, cluster, () => canPullConfiguration);
+  registerShowDrift(connection, index, cluster, (uri) => index.textDocument(uri));
   const live = new LiveClusterView(cluster);
   registerHover(connection, documents, settings, index, () => live.current());
   // cluster objects in the rules and the reachability engine (netpolGuardrails.cluster.inventorySource)

@@ -22,4 +22,5 @@ export type { ClusterObjects, InventorySourceMode } from './inventory/clusterObj
 export { coverage, formatCoverageText } from './coverage';
 export type { CoverageReport, NamespaceCoverage } from './coverage';
 export * from './reachability';
+export * from './drift';
 export * from './live';
