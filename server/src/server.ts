@@ -10,9 +10,11 @@ import { registerDiagnostics } from './lsp/diagnostics';
 import { registerExplainConnection } from './lsp/explainConnection';
 import { registerHover } from './lsp/hover';
 import { registerShowImpact } from './lsp/impact';
+import { registerTemplates } from './lsp/templates';
+import type { ClientFeatures } from './lsp/authoringEdits';
 import { SettingsCache } from './lsp/settingsCache';
 import { WorkspaceIndex } from './lsp/workspaceIndex';
-import { CoverageRequest, ServerStatusNotification, type CoverageParams } from './protocol';
+import { CoverageRequest, ServerStatusNotification, type CoverageParams, type InitializationOptions } from './protocol';
 import { VERSION } from './version';
 
 /**
@@ -31,6 +33,7 @@ export function startServer(connection: Connection, startedAt: number = performa
   let canWatchDynamically = false;
   let hasWorkspaceFolders = false;
   let folders: WorkspaceFolder[] = [];
+  let clientFeatures: ClientFeatures = { createFiles: false, insertTemplateCommand: false };
   const settings = new SettingsCache(connection, () => canPullConfiguration);
 
   /** Fire-and-forget work whose failure is logged, never an unhandled rejection. */
@@ -70,6 +73,12 @@ export function startServer(connection: Connection, startedAt: number = performa
     canWatchDynamically = capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     hasWorkspaceFolders = capabilities.workspace?.workspaceFolders === true;
     folders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: 'root' }] : []);
+    const workspaceEdit = capabilities.workspace?.workspaceEdit;
+    const initializationOptions = (params.initializationOptions ?? {}) as InitializationOptions;
+    clientFeatures = {
+      createFiles: workspaceEdit?.documentChanges === true && (workspaceEdit.resourceOperations ?? []).includes('create'),
+      insertTemplateCommand: initializationOptions.insertTemplateCommand === true,
+    };
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -120,7 +129,8 @@ export function startServer(connection: Connection, startedAt: number = performa
   connection.onDidChangeWatchedFiles((params) => background('Indexing file changes', index.filesChanged(params.changes.map((c) => ({ uri: c.uri, type: c.type })))));
 
   registerDiagnostics(connection, documents, settings, index, (uri) => index.textDocument(uri));
-  registerCodeActions(connection, documents, settings, index);
+  registerCodeActions(connection, documents, settings, index, () => clientFeatures);
+  registerTemplates(connection, documents, settings, index, () => clientFeatures);
   registerCompletion(connection, documents, settings, index);
   registerHover(connection, documents, settings, index);
   registerCheckWorkspace(connection, index, (uri) => index.textDocument(uri));

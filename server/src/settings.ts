@@ -13,6 +13,15 @@ export interface Settings {
   readonly include: readonly string[];
   /** globs the workspace index skips, besides VS Code's files.exclude */
   readonly exclude: readonly string[];
+  readonly authoring: AuthoringSettings;
+}
+
+/** Where a template's new policy goes: a new `---` document of the current file, or a new file beside it. */
+export type TemplateTarget = 'sameFile' | 'newFile';
+
+export interface AuthoringSettings {
+  /** `netpolGuardrails.authoring.templateTarget` */
+  readonly templateTarget: TemplateTarget;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -20,6 +29,7 @@ export const DEFAULT_SETTINGS: Settings = {
   maxFileSize: 5 * 1024 * 1024,
   include: ['**/*.yaml', '**/*.yml', '**/*.json'],
   exclude: ['**/node_modules/**', '**/.git/**'],
+  authoring: { templateTarget: 'sameFile' },
 };
 
 function stringList(value: unknown, fallback: readonly string[]): readonly string[] {
@@ -37,7 +47,14 @@ export function normalizeSettings(raw: unknown): Settings {
     maxFileSize,
     include: stringList(value['include'], DEFAULT_SETTINGS.include),
     exclude: stringList(value['exclude'], DEFAULT_SETTINGS.exclude),
+    authoring: normalizeAuthoring(value['authoring']),
   };
+}
+
+function normalizeAuthoring(raw: unknown): AuthoringSettings {
+  const value = raw !== null && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
+  const target = value['templateTarget'];
+  return { templateTarget: target === 'sameFile' || target === 'newFile' ? target : DEFAULT_SETTINGS.authoring.templateTarget };
 }
 
 /**

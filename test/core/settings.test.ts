@@ -14,9 +14,17 @@ const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.js
 };
 const properties = manifest.contributes.configuration.properties;
 
+/** Nested settings objects as VS Code's dotted keys: { authoring: { templateTarget } } -> authoring.templateTarget. */
+function flatten(value: object, prefix = ''): [string, unknown][] {
+  return Object.entries(value).flatMap(([key, v]): [string, unknown][] =>
+    v !== null && typeof v === 'object' && !Array.isArray(v) ? flatten(v as object, `${prefix}${key}.`) : [[`${prefix}${key}`, v]],
+  );
+}
+const settingKeys = new Set(flatten(DEFAULT_SETTINGS).map(([key]) => key));
+
 describe('settings', () => {
   it("package.json's defaults equal DEFAULT_SETTINGS, key for key", () => {
-    for (const [key, value] of Object.entries(DEFAULT_SETTINGS)) {
+    for (const [key, value] of flatten(DEFAULT_SETTINGS)) {
       const property = properties[`${SETTINGS_SECTION}.${key}`];
       assert.ok(property, `package.json lacks ${SETTINGS_SECTION}.${key}`);
       assert.deepEqual(property.default, value, `${SETTINGS_SECTION}.${key}`);
@@ -36,7 +44,7 @@ describe('settings', () => {
         assert.ok(key.slice(CLUSTER_SETTINGS_SECTION.length + 1) in DEFAULT_CLUSTER_SETTINGS, `${key} is not in DEFAULT_CLUSTER_SETTINGS`);
         continue;
       }
-      assert.ok(key.slice(SETTINGS_SECTION.length + 1) in DEFAULT_SETTINGS, `${key} is not in DEFAULT_SETTINGS`);
+      assert.ok(settingKeys.has(key.slice(SETTINGS_SECTION.length + 1)), `${key} is not in DEFAULT_SETTINGS`);
     }
   });
 
@@ -45,5 +53,7 @@ describe('settings', () => {
     assert.deepEqual(normalizeSettings({ enable: 'yes', maxFileSize: -1 }), DEFAULT_SETTINGS);
     assert.deepEqual(normalizeSettings({ enable: false, maxFileSize: 1000, include: ['*.yaml'] }), { ...DEFAULT_SETTINGS, enable: false, maxFileSize: 1000, include: ['*.yaml'] });
     assert.deepEqual(normalizeClusterSettings({ kubeconfig: 7, context: 'prod' }), { kubeconfig: '', context: 'prod' });
+    assert.deepEqual(normalizeSettings({ authoring: { templateTarget: 'elsewhere' } }).authoring, DEFAULT_SETTINGS.authoring);
+    assert.deepEqual(normalizeSettings({ authoring: { templateTarget: 'newFile' } }).authoring, { templateTarget: 'newFile' });
   });
 });
