@@ -1,4 +1,4 @@
-import { DidChangeWatchedFilesNotification, TextDocumentSyncKind, TextDocuments, type Connection, type InitializeResult, type WorkspaceFolder } from 'vscode-languageserver';
+import { ConnectionError, ConnectionErrors, DidChangeWatchedFilesNotification, ResponseError, TextDocumentSyncKind, TextDocuments, type Connection, type InitializeResult, type WorkspaceFolder } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { ClusterConnection } from './cluster/clusterConnection';
 import { registerCluster } from './lsp/cluster';
@@ -26,6 +26,12 @@ export interface ServerOptions {
   readonly analysisThreads?: { readonly script: string; readonly jobs: number };
 }
 
+/** The connection was disposed (the client shut the server down while a request was out). */
+function disposed(error: unknown): boolean {
+  if (error instanceof ConnectionError) return error.code === ConnectionErrors.Disposed || error.code === ConnectionErrors.Closed;
+  return error instanceof ResponseError && /disposed/i.test(error.message);
+}
+
 export function startServer(connection: Connection, startedAt: number = performance.now(), serverOptions: ServerOptions = {}): void {
   const documents = new TextDocuments(TextDocument);
   let canPullConfiguration = false;
@@ -44,6 +50,8 @@ export function startServer(connection: Connection, startedAt: number = performa
   const refresh = (): void => {
     if (!canRefresh) return;
     connection.languages.diagnostics.refresh().catch((error: unknown) => {
+      // a refresh racing the shutdown finds the connection disposed: logging would throw too
+      if (disposed(error)) return;
       connection.console.log(`Diagnostics refresh failed: ${String(error)}`);
     });
   };

@@ -1,7 +1,8 @@
 /** Authoring: quick fixes, templates and completion as plain data (text edits with offsets). */
 export { quickFixes, fixAllEdits } from './quickFixes';
 export { templateActions } from './templates';
-export { inputTemplateAction, namespaceActions, templateTarget, templatesFor, namespaceChoices, labelChoices, workloadChoices, cidrInputProblem, parsePortList, splitList, labelInputProblem, namespaceInputProblem } from './inputTemplates';
+export { inputTemplateAction, namespaceActions, templateTarget, templatesFor, namespaceChoices, labelChoices, workloadChoices } from './inputTemplates';
+export { cidrInputProblem, parsePortList, splitList, labelInputProblem, namespaceInputProblem } from './inputChecks';
 export type { TemplateId, TemplateInput, TemplateTarget, InputTemplateResult, NamespaceChoice, LabelChoice, WorkloadChoice } from './inputTemplates';
 export { knownClients } from './knownClients';
 export type { KnownClient } from './knownClients';
