@@ -63,16 +63,35 @@ export function templateTarget(ctx: AuthoringContext, offset: number): TemplateT
   return undefined;
 }
 
-/** The templates that make sense for a target: a policy only gets rules for the directions it isolates. */
+/**
+ * Whether a policy is the namespace's deny for a direction: every pod, no rule. Allows belong in
+ * policies of their own ("start with a clean deny-all posture, add precise allows"), so the
+ * templates leave it alone.
+ */
+function deniesAll(policy: NetworkPolicyInfo, direction: Direction): boolean {
+  return isEmptySelector(policy.podSelector) && (direction === 'ingress' ? policy.ingress : policy.egress).length === 0;
+}
+
+/**
+ * The templates that make sense for a target: a policy only gets rules for the directions it
+ * isolates (a rule elsewhere would change nothing), and a default deny none.
+ */
 export function templatesFor(target: TemplateTarget): TemplateId[] {
   const all: TemplateId[] = ['allowFromNamespace', 'allowFromPods', 'allowEgressToWorkload', 'allowEgressToCidr'];
   if (target.type === 'workload') return all;
-  return all.filter((id) => target.policy.policyTypes.includes(TEMPLATE_DIRECTION[id] === 'ingress' ? 'Ingress' : 'Egress'));
+  return all.filter((id) => {
+    const direction = TEMPLATE_DIRECTION[id];
+    return target.policy.policyTypes.includes(direction === 'ingress' ? 'Ingress' : 'Egress') && !deniesAll(target.policy, direction);
+  });
 }
 
 /** Why an input cannot be used for this target, or undefined. */
 export function templateInputProblem(ctx: AuthoringContext, target: TemplateTarget, input: TemplateInput): string | undefined {
   if (!templatesFor(target).includes(input.template)) {
+    const direction = TEMPLATE_DIRECTION[input.template];
+    if (target.type === 'policy' && deniesAll(target.policy, direction)) {
+      return `${target.label} is the default deny of ${direction} in ${target.namespace}: put the allow in a policy of its own (the templates on a workload write one)`;
+    }
     return `${target.label} does not isolate ${TEMPLATE_DIRECTION[input.template]}: a rule for it would change nothing (add ${TEMPLATE_DIRECTION[input.template] === 'ingress' ? 'Ingress' : 'Egress'} to its policyTypes first)`;
   }
   switch (input.template) {
@@ -260,10 +279,10 @@ export function inputTemplateAction(ctx: AuthoringContext, offset: number, input
   const plan = rulePlan(ctx, target, input);
   if (target.type === 'policy') {
     const direction = TEMPLATE_DIRECTION[input.template];
-    const edit = addRuleEdit(ctx, target.object, direction, plan.rule);
-    if (!edit) return { problem: `the ${direction} rules of ${target.policy.name} are written in a form this edit does not change (flow style or null): add the rule by hand` };
+    const edits = addRuleEdit(ctx, target.object, direction, plan.rule);
+    if (!edits) return { problem: `the ${direction} rules of ${target.policy.name} are written in a form this edit does not change (flow style or null): add the rule by hand` };
     const verb = direction === 'ingress' ? `Allow ingress to ${target.policy.name}` : `Allow egress from ${target.policy.name}`;
-    return { action: { title: `${verb} ${plan.what}`, kind: 'refactor', id: input.template, edits: [edit] } };
+    return { action: { title: `${verb} ${plan.what}`, kind: 'refactor', id: input.template, edits } };
   }
   const workload = target.workload;
   const direction = TEMPLATE_DIRECTION[input.template];

@@ -238,18 +238,19 @@ function addRuleAction(ctx: AuthoringContext, object: ObjectText, policy: Networ
     ports = [...seen.values()];
   }
   const rule: YValue = { map: [{ key: 'from', value: { seq: [wellKnownPeer(peerConfig)] } }, ...(ports.length > 0 ? [{ key: 'ports', value: portsValue(ports) }] : [])] };
-  const edit = addRuleEdit(ctx, object, 'ingress', rule);
-  if (!edit) return undefined;
+  const edits = addRuleEdit(ctx, object, 'ingress', rule);
+  if (!edits) return undefined;
   const label = which === 'monitoring' ? 'monitoring' : 'the ingress controller';
-  return { title: `Add an ingress rule from ${label} to ${policy.name}`, kind: 'refactor', id: which === 'monitoring' ? 'addRuleFromMonitoring' : 'addRuleFromIngressController', edits: [edit] };
+  return { title: `Add an ingress rule from ${label} to ${policy.name}`, kind: 'refactor', id: which === 'monitoring' ? 'addRuleFromMonitoring' : 'addRuleFromIngressController', edits };
 }
 
 /**
- * An edit adding a rule at the end of a policy's `spec.ingress` or `spec.egress` block sequence
- * (or adding the key after policyTypes/podSelector when absent), in the file's own indentation.
- * Undefined for a flow spec or sequence, or an explicit `ingress: null` (left to the user).
+ * Edits adding a rule at the end of a policy's `spec.ingress` or `spec.egress` block sequence, in
+ * the file's own indentation; an empty `[]` becomes a block sequence of the rule (a comment after
+ * it stays on its line); an absent key is added after policyTypes/podSelector. Undefined for a flow
+ * spec, a flow sequence with items, or an explicit `ingress: null` (left to the user).
  */
-export function addRuleEdit(ctx: AuthoringContext, object: ObjectText, direction: Direction, rule: YValue): TextEdit | undefined {
+export function addRuleEdit(ctx: AuthoringContext, object: ObjectText, direction: Direction, rule: YValue): TextEdit[] | undefined {
   const style = styleOf(ctx.text);
   const spec = object.map.get('spec', true);
   if (!isMap(spec) || spec.flow) return undefined;
@@ -261,12 +262,27 @@ export function addRuleEdit(ctx: AuthoringContext, object: ObjectText, direction
     const dash = lineIndent(object.chunk, first.range[0]);
     const at = object.chunk[last.range[1] - 1] === '\n' ? last.range[1] : nextLineStart(object.chunk, last.range[1]);
     const lead = at === object.chunk.length && !object.chunk.endsWith('\n') ? style.eol : '';
-    return insertAt(object.base + at, `${lead}${emitItems([rule], dash, style)}`);
+    return [insertAt(object.base + at, `${lead}${emitItems([rule], dash, style)}`)];
+  }
+  if (isSeq(rules) && rules.flow && rules.items.length === 0 && rules.range) {
+    // `ingress: []`: the brackets go, the rule follows on the next lines, under the key
+    let start = rules.range[0];
+    while (start > 0 && (object.chunk[start - 1] === ' ' || object.chunk[start - 1] === '\t')) start--;
+    const close = object.chunk.indexOf(']', rules.range[0]);
+    if (close < 0 || object.chunk.slice(rules.range[0], close + 1).includes('\n')) return undefined;
+    const keyIndent = lineIndent(object.chunk, rules.range[0]);
+    const at = nextLineStart(object.chunk, close);
+    const lead = at === object.chunk.length && !object.chunk.endsWith('\n') ? style.eol : '';
+    return [
+      { range: { start: object.base + start, end: object.base + close + 1 }, newText: '' },
+      insertAt(object.base + at, `${lead}${emitItems([rule], `${keyIndent}${style.seqIndent}`, style)}`),
+    ];
   }
   if (rules !== undefined && rules !== null) return undefined;
   if (spec.has(direction)) return undefined;
   const lines = emitItems([rule], style.seqIndent, style).split(style.eol).filter((line) => line !== '');
-  return addPairEdit(object, spec, direction, { block: lines, flow: '', json: '' }, direction === 'egress' ? ['policyTypes', 'podSelector', 'ingress'] : ['policyTypes', 'podSelector']);
+  const edit = addPairEdit(object, spec, direction, { block: lines, flow: '', json: '' }, direction === 'egress' ? ['policyTypes', 'podSelector', 'ingress'] : ['policyTypes', 'podSelector']);
+  return edit ? [edit] : undefined;
 }
 
 export const WORKLOAD_KIND_SET: ReadonlySet<string> = new Set(WORKLOAD_KINDS);
