@@ -5,6 +5,7 @@ import { registerClusterStatus, type ClusterStatusItemView } from './clusterStat
 import { registerExplainConnection } from './explainConnection';
 import { registerShowImpact } from './impact';
 import { registerShowDrift } from './drift';
+import { registerInsertTemplate } from './insertTemplate';
 import { createLanguageClient } from './languageClient';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import type { ServerStartupTimings } from '../../server/src/protocol';
@@ -45,6 +46,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   registerExplainConnection(context, client);
   registerShowImpact(context, client);
   registerShowDrift(context, client);
+  registerInsertTemplate(context, client);
   const clientStartAt = Date.now();
   let clientStartedAt: number | undefined;
   const serverReady = started.ready.then((status) => ({ startupMs: status.startupMs, readyAt: Date.now(), clientStartAt, clientStartedAt, server: status.timings }));

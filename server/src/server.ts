@@ -1,4 +1,4 @@
-import { DidChangeWatchedFilesNotification, TextDocumentSyncKind, TextDocuments, type Connection, type InitializeResult, type WorkspaceFolder } from 'vscode-languageserver';
+import { ConnectionError, ConnectionErrors, DidChangeWatchedFilesNotification, ResponseError, TextDocumentSyncKind, TextDocuments, type Connection, type InitializeResult, type WorkspaceFolder } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { ClusterConnection } from './cluster/clusterConnection';
 import { registerCluster } from './lsp/cluster';
@@ -12,9 +12,11 @@ import { registerHover } from './lsp/hover';
 import { LiveClusterView, feedClusterInventory } from './lsp/liveCluster';
 import { registerShowImpact } from './lsp/impact';
 import { registerShowDrift } from './lsp/drift';
+import { registerTemplates } from './lsp/templates';
+import type { ClientFeatures } from './lsp/authoringEdits';
 import { SettingsCache } from './lsp/settingsCache';
 import { WorkspaceIndex } from './lsp/workspaceIndex';
-import { CoverageRequest, ServerStatusNotification, type CoverageParams } from './protocol';
+import { CoverageRequest, ServerStatusNotification, type CoverageParams, type InitializationOptions } from './protocol';
 import { VERSION } from './version';
 
 /**
@@ -26,6 +28,12 @@ export interface ServerOptions {
   readonly analysisThreads?: { readonly script: string; readonly jobs: number };
 }
 
+/** The connection was disposed (the client shut the server down while a request was out). */
+function disposed(error: unknown): boolean {
+  if (error instanceof ConnectionError) return error.code === ConnectionErrors.Disposed || error.code === ConnectionErrors.Closed;
+  return error instanceof ResponseError && /disposed/i.test(error.message);
+}
+
 export function startServer(connection: Connection, startedAt: number = performance.now(), serverOptions: ServerOptions = {}): void {
   const documents = new TextDocuments(TextDocument);
   let canPullConfiguration = false;
@@ -33,6 +41,7 @@ export function startServer(connection: Connection, startedAt: number = performa
   let canWatchDynamically = false;
   let hasWorkspaceFolders = false;
   let folders: WorkspaceFolder[] = [];
+  let clientFeatures: ClientFeatures = { createFiles: false, insertTemplateCommand: false };
   const settings = new SettingsCache(connection, () => canPullConfiguration);
 
   /** Fire-and-forget work whose failure is logged, never an unhandled rejection. */
@@ -43,6 +52,8 @@ export function startServer(connection: Connection, startedAt: number = performa
   const refresh = (): void => {
     if (!canRefresh) return;
     connection.languages.diagnostics.refresh().catch((error: unknown) => {
+      // a refresh racing the shutdown finds the connection disposed: logging would throw too
+      if (disposed(error)) return;
       connection.console.log(`Diagnostics refresh failed: ${String(error)}`);
     });
   };
@@ -80,6 +91,12 @@ export function startServer(connection: Connection, startedAt: number = performa
     canWatchDynamically = capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     hasWorkspaceFolders = capabilities.workspace?.workspaceFolders === true;
     folders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: 'root' }] : []);
+    const workspaceEdit = capabilities.workspace?.workspaceEdit;
+    const initializationOptions = (params.initializationOptions ?? {}) as InitializationOptions;
+    clientFeatures = {
+      createFiles: workspaceEdit?.documentChanges === true && (workspaceEdit.resourceOperations ?? []).includes('create'),
+      insertTemplateCommand: initializationOptions.insertTemplateCommand === true,
+    };
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -132,7 +149,8 @@ export function startServer(connection: Connection, startedAt: number = performa
   connection.onDidChangeWatchedFiles((params) => background('Indexing file changes', index.filesChanged(params.changes.map((c) => ({ uri: c.uri, type: c.type })))));
 
   registerDiagnostics(connection, documents, settings, index, (uri) => index.textDocument(uri));
-  registerCodeActions(connection, documents, settings, index);
+  registerCodeActions(connection, documents, settings, index, () => clientFeatures);
+  registerTemplates(connection, documents, settings, index, () => clientFeatures);
   registerCompletion(connection, documents, settings, index);
   registerCheckWorkspace(connection, index, (uri) => index.textDocument(uri));
   registerReport(connection, index);
