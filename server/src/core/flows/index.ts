@@ -6,3 +6,5 @@ export { FlowAggregator, describeFlow, flowEndpointId } from './aggregate';
 export type { AggregatedFlows, FlowAggregatorOptions, FlowCounts } from './aggregate';
 export { isStableLabel, ownerCandidates, podOwner, stableLabels } from './podOwners';
 export type { PodOwner } from './podOwners';
+export { checkFlows, checkObservedFlows, findFlowEndpoint } from './check';
+export type { FlowCheck, FlowCheckSummary, FlowVerdictEntry, ObservedFlows } from './check';
