@@ -47,6 +47,9 @@ export interface SynthesisVerification {
 
 const OBSERVED_FILE = '(observed flows)';
 
+/** Guardrails about what the policies leave open, reported wherever they are placed. */
+const ISOLATION_RULES: ReadonlySet<string> = new Set(['missing-default-deny', 'workload-not-isolated', 'egress-blocks-dns']);
+
 function addressOf(cidr: string): string {
   const slash = cidr.indexOf('/');
   return slash < 0 ? cidr : cidr.slice(0, slash);
@@ -232,8 +235,10 @@ export function verifySynthesis(
   }
 
   // 3 and 4: the generated text through the analyzer (above) and the guardrails
+  // findings on the generated files, and the isolation ones wherever they land (a workload's file)
+  const files = new Set(result.namespaces.map((ns) => ns.fileName));
   const guardrails = runGuardrails(checked, config, token)
-    .findings.filter((f) => policed.has(f.namespace))
+    .findings.filter((f) => policed.has(f.namespace) && (files.has(f.file) || ISOLATION_RULES.has(f.finding.ruleId)))
     .map((f) => ({ file: f.file, ruleId: f.finding.ruleId, message: f.finding.message }));
   return { checked: count, blocked, unjustified: unjustified.map(({ source, destination, ports }) => ({ source, destination, ports })), apiErrors, guardrails };
 }
