@@ -20,3 +20,4 @@ export type { Inventory, Workload, NamespaceInfo, NetworkPolicyInfo } from './in
 export { coverage, formatCoverageText } from './coverage';
 export type { CoverageReport, NamespaceCoverage } from './coverage';
 export * from './reachability';
+export * from './flows';
