@@ -8,6 +8,7 @@ import { isDNS1123Label, isQualifiedName, isValidLabelValue } from '../validate/
 import { emitDocument, labelsSelector, policyEntries, portsValue, selectorValue, uniqueName, type PolicyDocument, type YEntry, type YValue } from '../authoring/policyText';
 import { dnsEgressRule } from '../authoring/templates';
 import type { AggregatedFlow, FlowEndpoint } from './model';
+import { stableLabels } from './podOwners';
 
 /**
  * Least-privilege NetworkPolicies from observed traffic. For each namespace it polices: a
@@ -96,34 +97,19 @@ export interface SynthesisResult {
   readonly notes: readonly string[];
 }
 
+/** Keys observers report that are no pod labels (Cilium's identity labels), never selected on. */
+const OBSERVER_PREFIXES = ['io.cilium.', 'io.kubernetes.pod.namespace', 'reserved:'];
+
 /**
- * Labels the controllers put on pods, different for each rollout, revision or pod: a selector on
- * them would stop matching after the next change. (k8s: apps/v1 DefaultDeploymentUniqueLabelKey,
- * ControllerRevisionHashLabelKey, StatefulSetPodNameLabel, the Job controller's labels; Cilium's
- * identity labels are not pod labels at all.)
+ * The labels a selector may use: stable ones (podOwners.ts drops those the controllers vary per
+ * pod or revision), no observer identity labels, and valid as a selector's key and value.
  */
-const UNSTABLE_LABELS: ReadonlySet<string> = new Set([
-  'pod-template-hash',
-  'controller-revision-hash',
-  'pod-template-generation',
-  'statefulset.kubernetes.io/pod-name',
-  'apps.kubernetes.io/pod-index',
-  'controller-uid',
-  'batch.kubernetes.io/controller-uid',
-  'job-name',
-  'batch.kubernetes.io/job-name',
-  'batch.kubernetes.io/job-completion-index',
-  'io.kubernetes.pod.namespace',
-]);
-
-const UNSTABLE_PREFIXES = ['io.cilium.k8s.', 'io.cilium.', 'reserved:'];
-
-/** The labels a selector may use: stable, and valid as a selector's key and value. */
-export function stableLabels(labels: Labels): Labels {
+export function selectableLabels(labels: Labels): Labels {
+  const stable = stableLabels(labels);
   const out: Record<string, string> = {};
-  for (const key of Object.keys(labels).sort()) {
-    const value = labels[key]!;
-    if (UNSTABLE_LABELS.has(key) || UNSTABLE_PREFIXES.some((p) => key.startsWith(p))) continue;
+  for (const key of Object.keys(stable).sort()) {
+    const value = stable[key]!;
+    if (OBSERVER_PREFIXES.some((p) => key.startsWith(p))) continue;
     if (isQualifiedName(key).length > 0 || isValidLabelValue(value).length > 0) continue;
     out[key] = value;
   }
@@ -181,7 +167,7 @@ class SideResolver {
     if (isDNS1123Label(endpoint.namespace).length > 0) return { type: 'unselectable', namespace: endpoint.namespace, display, reason: `namespace "${endpoint.namespace}" is not a valid namespace name` };
     const defined = endpoint.endpointId === undefined ? undefined : this.byId.get(endpoint.endpointId);
     const workload: Workload | undefined = defined?.workload;
-    const labels = stableLabels(workload ? workload.podLabels : endpoint.labels);
+    const labels = selectableLabels(workload ? workload.podLabels : endpoint.labels);
     if (Object.keys(labels).length === 0) {
       return { type: 'unselectable', namespace: endpoint.namespace, display, reason: `${display} has no stable label to select its pods by` };
     }
