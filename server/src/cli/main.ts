@@ -20,6 +20,7 @@ import { formatJson, formatSarif, formatText, locate, summaryLine, type LocatedF
 import { compareWithBaseline } from '../report';
 import { readBaseline, reportFormatOf, writeCheckReport } from './checkReport';
 import { CONNECTIVITY_USAGE, DIFF_USAGE, EXPLAIN_USAGE, connectivityCommand, diffCommand, explainCommand } from './reachabilityCommands';
+import { SYNTHESIZE_USAGE, synthesizeCommand } from './synthesizeCommand';
 
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
@@ -50,7 +51,8 @@ Options:
 Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or I/O error.
 
 Other commands: connectivity (what may talk to what), explain (why a connection is allowed
-or denied), diff (what an edit opens and cuts off); netpol-guardrails COMMAND --help for each.`;
+or denied), diff (what an edit opens and cuts off), synthesize (least-privilege policies from
+observed flows); netpol-guardrails COMMAND --help for each.`;
 
 export interface CliIO {
   readonly cwd: string;
@@ -172,6 +174,8 @@ export function runCli(argv: readonly string[], io: CliIO): number {
         return explainCommand(rest, io);
       case 'diff':
         return diffCommand(rest, io);
+      case 'synthesize':
+        return synthesizeCommand(rest, io);
       case '-v':
       case '--version':
         io.stdout(`${VERSION}\n`);
@@ -187,7 +191,7 @@ export function runCli(argv: readonly string[], io: CliIO): number {
     }
   } catch (error) {
     if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      const usage = command === 'connectivity' ? CONNECTIVITY_USAGE : command === 'explain' ? EXPLAIN_USAGE : command === 'diff' ? DIFF_USAGE : USAGE;
+      const usage = command === 'connectivity' ? CONNECTIVITY_USAGE : command === 'explain' ? EXPLAIN_USAGE : command === 'diff' ? DIFF_USAGE : command === 'synthesize' ? SYNTHESIZE_USAGE : USAGE;
       io.stderr(`netpol-guardrails: ${(error as Error).message}\n${command === 'check' ? '' : `\n${usage}\n`}`);
       return EXIT_USAGE;
     }
