@@ -8,6 +8,7 @@ import { registerCheckWorkspace } from './lsp/checkWorkspace';
 import { registerReport } from './lsp/report';
 import { registerDiagnostics } from './lsp/diagnostics';
 import { registerExplainConnection } from './lsp/explainConnection';
+import { registerGeneratePolicies } from './lsp/generatePolicies';
 import { registerHover } from './lsp/hover';
 import { registerShowImpact } from './lsp/impact';
 import { SettingsCache } from './lsp/settingsCache';
@@ -127,6 +128,7 @@ export function startServer(connection: Connection, startedAt: number = performa
   registerReport(connection, index);
   registerExplainConnection(connection, index, (uri) => index.textDocument(uri));
   registerShowImpact(connection, index, (uri) => documents.get(uri), (uri) => index.textDocument(uri));
+  registerGeneratePolicies(connection, index);
   // the live-cluster cache: cluster.snapshot() gives its objects as inventory entries, never waiting
   const cluster = new ClusterConnection({ log: (message) => connection.console.log(message) });
   registerCluster(connection, cluster, () => canPullConfiguration);
