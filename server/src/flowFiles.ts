@@ -51,7 +51,7 @@ export class LineSplitter {
       const end = chunk.indexOf(NEWLINE, start);
       if (end < 0) break;
       this.number++;
-      if (this.tooLong) {
+      if (this.tooLong || this.carried + (end - start) > MAX_LINE_BYTES) {
         this.tooLong = false;
         this.carry = [];
         this.carried = 0;

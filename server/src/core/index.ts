@@ -17,7 +17,7 @@ export { GUARDRAIL_RULES } from './rules/registry';
 export type { GuardrailRule, WorkspaceFinding } from './rules/rule';
 export { buildInventory } from './inventory/buildInventory';
 export type { Inventory, Workload, NamespaceInfo, NetworkPolicyInfo } from './inventory/model';
-export { coverage, formatCoverageText } from './coverage';
+export { coverage, formatCoverageText, formatFlowSummary } from './coverage';
 export type { CoverageReport, NamespaceCoverage } from './coverage';
 export * from './reachability';
 export * from './flows';

@@ -280,7 +280,8 @@ export class FlowAggregator {
     } else {
       const owner = podName !== undefined ? podOwner(podName, labels) : undefined;
       name = workload?.name ?? owner?.name ?? podName ?? nameFromLabels(labels);
-      kind = workload?.kind ?? owner?.kind ?? (podName !== undefined && workload === undefined ? 'Pod' : undefined);
+      // a pod whose name follows no controller's pattern is a bare Pod; a generated name's kind may stay unknown
+      kind = workload?.kind ?? (owner ? owner.kind : podName !== undefined && workload === undefined ? 'Pod' : undefined);
       key = `w\u0000${namespace}/${name}\u0000unmapped`;
     }
     let state = this.endpoints.get(key);

@@ -6,6 +6,8 @@ export { FlowAggregator, describeFlow, flowEndpointId } from './aggregate';
 export type { AggregatedFlows, FlowAggregatorOptions, FlowCounts } from './aggregate';
 export { isStableLabel, ownerCandidates, podOwner, stableLabels } from './podOwners';
 export type { PodOwner } from './podOwners';
+export { checkFlows, checkObservedFlows, findFlowEndpoint } from './check';
+export type { FlowCheck, FlowCheckSummary, FlowVerdictEntry, ObservedFlows } from './check';
 export { DEFAULT_SYNTHESIS_OPTIONS, selectableLabels, synthesizePolicies, widenAddresses } from './synthesize';
 export type { SynthesisOptions, SynthesisResult, SynthesizedNamespace, SynthesizedPolicy, SynthesizedPolicyPurpose, UncoveredFlow, WidenedCidr } from './synthesize';
 export { verifySynthesis } from './verifySynthesis';
