@@ -269,7 +269,8 @@ export function widenAddresses(addresses: readonly { readonly family: 4 | 6; rea
 }
 
 function formatTime(ms: number | undefined): string {
-  return ms === undefined ? '?' : new Date(ms).toISOString().replace('.000Z', 'Z');
+  // to the second: the comments are for people
+  return ms === undefined ? '?' : new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 function statLine(peer: string, ports: string, stat: Stat): string {
