@@ -3,6 +3,7 @@ import { registerCheckWorkspace } from './checkWorkspace';
 import { registerReport } from './report';
 import { registerClusterStatus, type ClusterStatusItemView } from './clusterStatus';
 import { registerExplainConnection } from './explainConnection';
+import { registerGeneratePolicies } from './generatePolicies';
 import { registerShowImpact } from './impact';
 import { registerShowDrift } from './drift';
 import { registerInsertTemplate } from './insertTemplate';
@@ -47,6 +48,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   registerShowImpact(context, client);
   registerShowDrift(context, client);
   registerInsertTemplate(context, client);
+  registerGeneratePolicies(context, client);
   const clientStartAt = Date.now();
   let clientStartedAt: number | undefined;
   const serverReady = started.ready.then((status) => ({ startupMs: status.startupMs, readyAt: Date.now(), clientStartAt, clientStartedAt, server: status.timings }));

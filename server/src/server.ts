@@ -8,6 +8,7 @@ import { registerCheckWorkspace } from './lsp/checkWorkspace';
 import { registerReport } from './lsp/report';
 import { registerDiagnostics } from './lsp/diagnostics';
 import { registerExplainConnection } from './lsp/explainConnection';
+import { registerGeneratePolicies } from './lsp/generatePolicies';
 import { registerHover } from './lsp/hover';
 import { LiveClusterView, feedClusterInventory } from './lsp/liveCluster';
 import { registerShowImpact } from './lsp/impact';
@@ -156,6 +157,7 @@ export function startServer(connection: Connection, startedAt: number = performa
   registerReport(connection, index);
   registerExplainConnection(connection, index, (uri) => index.textDocument(uri));
   registerShowImpact(connection, index, (uri) => documents.get(uri), (uri) => index.textDocument(uri));
+  registerGeneratePolicies(connection, index);
   registerCluster(connection, cluster, () => canPullConfiguration);
   registerShowDrift(connection, index, cluster, (uri) => index.textDocument(uri));
   const live = new LiveClusterView(cluster);

@@ -21,6 +21,7 @@ import { compareWithBaseline } from '../report';
 import { readBaseline, reportFormatOf, writeCheckReport } from './checkReport';
 import { CONNECTIVITY_USAGE, DIFF_USAGE, EXPLAIN_USAGE, connectivityCommand, diffCommand, explainCommand } from './reachabilityCommands';
 import { DRIFT_USAGE, driftCommand } from './driftCommand';
+import { SYNTHESIZE_USAGE, synthesizeCommand } from './synthesizeCommand';
 
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
@@ -51,8 +52,8 @@ Options:
 Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or I/O error.
 
 Other commands: connectivity (what may talk to what), explain (why a connection is allowed
-or denied), diff (what an edit opens and cuts off), drift (the repository against a cluster);
-netpol-guardrails COMMAND --help for each.`;
+or denied), diff (what an edit opens and cuts off), drift (the repository against a cluster),
+synthesize (least-privilege policies from observed flows); netpol-guardrails COMMAND --help for each.`;
 
 export interface CliIO {
   readonly cwd: string;
@@ -176,6 +177,8 @@ export function runCli(argv: readonly string[], io: CliIO): number | Promise<num
         return explainCommand(rest, io);
       case 'diff':
         return diffCommand(rest, io);
+      case 'synthesize':
+        return synthesizeCommand(rest, io);
       case '-v':
       case '--version':
         io.stdout(`${VERSION}\n`);
@@ -196,7 +199,7 @@ export function runCli(argv: readonly string[], io: CliIO): number | Promise<num
 
 function failed(command: string | undefined, error: unknown, io: CliIO): number {
   if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-    const usage = command === 'connectivity' ? CONNECTIVITY_USAGE : command === 'explain' ? EXPLAIN_USAGE : command === 'diff' ? DIFF_USAGE : command === 'drift' ? DRIFT_USAGE : USAGE;
+    const usage = command === 'connectivity' ? CONNECTIVITY_USAGE : command === 'explain' ? EXPLAIN_USAGE : command === 'diff' ? DIFF_USAGE : command === 'drift' ? DRIFT_USAGE : command === 'synthesize' ? SYNTHESIZE_USAGE : USAGE;
     io.stderr(`netpol-guardrails: ${(error as Error).message}\n${command === 'check' ? '' : `\n${usage}\n`}`);
     return EXIT_USAGE;
   }

@@ -8,3 +8,7 @@ export { isStableLabel, ownerCandidates, podOwner, stableLabels } from './podOwn
 export type { PodOwner } from './podOwners';
 export { checkFlows, checkObservedFlows, findFlowEndpoint } from './check';
 export type { FlowCheck, FlowCheckSummary, FlowVerdictEntry, ObservedFlows } from './check';
+export { DEFAULT_SYNTHESIS_OPTIONS, selectableLabels, synthesizePolicies, widenAddresses } from './synthesize';
+export type { SynthesisOptions, SynthesisResult, SynthesizedNamespace, SynthesizedPolicy, SynthesizedPolicyPurpose, UncoveredFlow, WidenedCidr } from './synthesize';
+export { verifySynthesis } from './verifySynthesis';
+export type { BlockedFlow, SynthesisVerification, UnjustifiedConnection } from './verifySynthesis';
