@@ -60,7 +60,15 @@ export function startServer(connection: Connection, startedAt: number = performa
   };
 
   // the live-cluster cache: cluster.snapshot() gives its objects as inventory entries, never waiting
-  const cluster = new ClusterConnection({ log: (message) => connection.console.log(message) });
+  // cluster events may arrive after the connection is closed (shutdown with a watch in flight)
+  const log = (message: string): void => {
+    try {
+      connection.console.log(message);
+    } catch {
+      // the connection is disposed: there is nowhere left to log to
+    }
+  };
+  const cluster = new ClusterConnection({ log });
 
   const index = new WorkspaceIndex({
     connection,
@@ -164,7 +172,7 @@ export function startServer(connection: Connection, startedAt: number = performa
   registerHover(connection, documents, settings, index, () => live.current());
   // cluster objects in the rules and the reachability engine (netpolGuardrails.cluster.inventorySource)
   // (the feed stops with the connection: cluster.dispose() on shutdown drops its listeners)
-  feedClusterInventory(cluster, (objects) => index.setClusterObjects(objects), { log: (message) => connection.console.log(message) });
+  feedClusterInventory(cluster, (objects) => index.setClusterObjects(objects), { log });
   connection.onRequest(CoverageRequest.method, (params: CoverageParams) => index.coverage(params.folderUri));
   documents.listen(connection);
   connection.listen();
