@@ -51,7 +51,7 @@ async function askNamespace(choices: TemplateChoicesResult, title: string, own?:
     ...(own ? [{ label: own, description: 'the same namespace', value: own }] : []),
     ...choices.namespaces.map((n) => ({
       label: n.name,
-      description: [plural(n.workloads, 'workload'), ...(n.clients > 0 ? [`${plural(n.clients, 'known client')}`] : [])].join(', '),
+      description: [plural(n.workloads, 'workload'), ...(n.clients > 0 ? [`${n.clients} egress polic${n.clients === 1 ? 'y' : 'ies'} toward it`] : [])].join(', '),
       value: n.name,
     })),
     { label: 'Another namespace…', other: true },

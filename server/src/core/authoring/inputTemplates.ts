@@ -4,7 +4,7 @@ import { namespaceLabels, peerSelectsNamespace, peerSelectsWorkload, policySelec
 import { isQualifiedName, isValidLabelValue } from '../validate/k8sNames';
 import { cidrInputProblem, labelInputProblem, namespaceInputProblem, parsePortList } from './inputChecks';
 import { appendPolicy, policyOf, workloadOf, type AuthoringAction, type AuthoringContext } from './context';
-import { knownClients } from './knownClients';
+import { clientNamespaces } from './knownClients';
 import { labelsSelector, portsValue, selectorValue, type PortSpec, type YValue } from './policyText';
 import { addRuleEdit, validNamespace, workloadPeer, WORKLOAD_KIND_SET } from './templates';
 import { isJsonText, objectAt, yamlString, type ObjectText } from './yamlText';
@@ -312,7 +312,7 @@ export const MAX_NAMESPACE_ACTIONS = 3;
 export interface NamespaceChoice {
   readonly name: string;
   readonly workloads: number;
-  /** workloads of it the workspace shows talking to the target */
+  /** its egress policies that name the target's pods (clientNamespaces) */
   readonly clients: number;
 }
 
@@ -322,8 +322,7 @@ export interface NamespaceChoice {
  * already allowed are left out.
  */
 export function namespaceChoices(ctx: AuthoringContext, target: TemplateTarget): NamespaceChoice[] {
-  const clients = new Map<string, number>();
-  for (const pods of destinationPods(ctx, target)) for (const client of knownClients(ctx.inventory, pods)) clients.set(client.workload.namespace, (clients.get(client.workload.namespace) ?? 0) + 1);
+  const clients = clientNamespaces(ctx.inventory, destinationPods(ctx, target));
   const out: NamespaceChoice[] = [];
   for (const name of ctx.inventory.namespaces.keys()) {
     if (name === target.namespace || !validNamespace(name)) continue;
