@@ -88,6 +88,21 @@ export function knownClients(inventory: Inventory, target: Workload, limit = MAX
     .slice(0, limit);
 }
 
+/** Clients from several sources, each set of pods once (the first source's entry wins), at most `limit`. */
+export function mergeClients(lists: readonly (readonly KnownClient[])[], target: Workload, limit = MAX_KNOWN_CLIENTS): KnownClient[] {
+  const seen = new Set<string>([podsKey(target)]);
+  const out: KnownClient[] = [];
+  for (const list of lists) {
+    for (const client of list) {
+      const key = podsKey(client.workload);
+      if (seen.has(key) || client.workload.hostNetwork || !selectable(client.workload)) continue;
+      seen.add(key);
+      out.push(client);
+    }
+  }
+  return out.slice(0, limit);
+}
+
 function podsKey(workload: Workload): string {
   const labels = Object.entries(workload.podLabels).sort(([a], [b]) => a.localeCompare(b));
   return `${workload.namespace}\u0000${JSON.stringify(labels)}`;
