@@ -188,6 +188,14 @@ describe('input templates', () => {
     }
   });
 
+  it('a rule for the same peer on fewer ports does not count as allowed', () => {
+    const narrow = `${POLICY}  ingress:\n    - from:\n        - namespaceSelector:\n            matchLabels:\n              kubernetes.io/metadata.name: front\n      ports:\n        - port: 9999\n`;
+    const ws = workspace({ ...files, 'policy.yaml': narrow });
+    const result = inputTemplateAction(context(ws, 'policy.yaml'), 10, { template: 'allowFromNamespace', namespace: 'front' });
+    assert.ok('action' in result, JSON.stringify(result));
+    assert.match(applyEdits(narrow, result.action.edits), /port: 9999\n {4}- from:\n {8}- namespaceSelector:[\s\S]*port: 8080\n$/);
+  });
+
   it('an allow-all rule already allows everything', () => {
     const ws = workspace({ ...files, 'policy.yaml': `${POLICY}  ingress:\n    - {}\n` });
     const result = inputTemplateAction(context(ws, 'policy.yaml'), 10, { template: 'allowFromNamespace', namespace: 'front' });
