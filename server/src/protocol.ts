@@ -3,7 +3,7 @@
  * never redeclares them.
  */
 import { NotificationType, RequestType, type Diagnostic, type Position, type WorkspaceEdit } from 'vscode-languageserver-protocol';
-import type { ClusterStatus } from './cluster/clusterTypes';
+import type { ClusterState, ClusterStatus } from './cluster/clusterTypes';
 import type { CoverageReport } from './core/coverage';
 import type { LabelChoice, NamespaceChoice, TemplateId, TemplateInput, WorkloadChoice } from './core/authoring';
 
@@ -15,9 +15,22 @@ export type { ClusterDenial, ClusterKind, ClusterState, ClusterStatus } from './
 
 export interface ServerStatusParams {
   readonly state: 'ready';
-  /** milliseconds from process start to the end of `initialized` */
+  /** milliseconds from process start (the bundle's load included) to the end of `initialized` */
   readonly startupMs: number;
   readonly version: string;
+  /** epoch milliseconds of the server's startup milestones, for a breakdown of the client's wait */
+  readonly timings: ServerStartupTimings;
+}
+
+export interface ServerStartupTimings {
+  /** the process started (performance.timeOrigin) */
+  readonly processStartAt: number;
+  /** the bundle is loaded and the server starts listening */
+  readonly listeningAt: number;
+  /** the `initialize` request arrived */
+  readonly initializeAt: number;
+  /** the `initialized` notification arrived */
+  readonly initializedAt: number;
 }
 
 /** server -> client: the server has initialized and is answering requests. */
@@ -190,6 +203,62 @@ export namespace ReportRequest {
 }
 
 export type { CoverageReport };
+
+export interface ClusterObjectParams {
+  /** a netpol-cluster://CONTEXT/namespaces/NS/KIND/NAME URI, as findings about cluster objects carry */
+  readonly uri: string;
+}
+
+/**
+ * client -> server: the text of a cluster object (pretty JSON of what the cache holds), for a
+ * read-only document the client shows under the netpol-cluster scheme; null when the cache has
+ * no such object (disconnected, another context, deleted since).
+ */
+export namespace ClusterObjectRequest {
+  export const method = 'netpolGuardrails/clusterObject';
+  export const type = new RequestType<ClusterObjectParams, { readonly text: string } | null, void>(method);
+}
+
+export interface ShowDriftParams {
+  /** a workspace folder URI (the repository); the folder of `documentUri`, else the first folder, when absent */
+  readonly folderUri?: string;
+  /** a document whose folder to use when folderUri is absent (the active editor's) */
+  readonly documentUri?: string;
+  /** compare every namespace, not only those the folder has policies for */
+  readonly allNamespaces?: boolean;
+}
+
+export interface ShowDriftResult {
+  /** the connection's state when the report was made (from its cache: no request waits on the network) */
+  readonly state: ClusterState;
+  readonly context: string | undefined;
+  /** true when there is drift; false also when there is no report (see error) */
+  readonly drift: boolean;
+  readonly counts: {
+    readonly missingInCluster: number;
+    readonly missingInRepository: number;
+    readonly changed: number;
+    readonly unchanged: number;
+    /** connections only the cluster's policies allow */
+    readonly clusterOnly: number;
+    /** connections only the repository's policies allow */
+    readonly repositoryOnly: number;
+  };
+  /** the view (Markdown), naming the repository's policies by their labels (`shop/api.yaml:12`) */
+  readonly text: string;
+  readonly references: readonly ExplainReference[];
+  /** why there is no report: not connected, the cache still loading, NetworkPolicies or Pods denied */
+  readonly error?: string;
+  /** the client offers to connect (the state is disconnected) */
+  readonly canConnect?: boolean;
+}
+
+/** client -> server: the drift between a folder's NetworkPolicies and the connected cluster's, from the cache. */
+export namespace ShowDriftRequest {
+  export const method = 'netpolGuardrails/showDrift';
+  export const type = new RequestType<ShowDriftParams, ShowDriftResult, void>(method);
+}
+
 export type { TemplateId, TemplateInput, NamespaceChoice, LabelChoice, WorkloadChoice };
 
 /**
@@ -262,4 +331,64 @@ export interface TemplateEditResult {
 export namespace TemplateEditRequest {
   export const method = 'netpolGuardrails/templateEdit';
   export const type = new RequestType<TemplateEditParams, TemplateEditResult, void>(method);
+}
+
+export interface GeneratePoliciesParams {
+  /** a workspace folder URI whose workloads give the labels; the folder of `documentUri`, else the first, when absent */
+  readonly folderUri?: string;
+  readonly documentUri?: string;
+  /** the flow files (`file:` URIs): Hubble JSON, or the generic JSON lines / CSV */
+  readonly flowFiles: readonly string[];
+  /** merge external addresses seen on a port within a prefix of this length (default 32 / 128: each alone) */
+  readonly widenIPv4?: number;
+  readonly widenIPv6?: number;
+  /** the namespaces to police; default: every namespace with a workload on a forwarded flow, except the DNS namespace */
+  readonly namespaces?: readonly string[];
+}
+
+/** The policies of one namespace, to be shown and then written as a new file. */
+export interface GeneratedPolicyFile {
+  readonly namespace: string;
+  /** `<namespace>.observed-policies.yaml`: the client writes it in the folder, under a free name */
+  readonly fileName: string;
+  readonly text: string;
+  /** `purpose name` of each policy, e.g. `default-deny default-deny`, `observed allow-api` */
+  readonly policies: readonly string[];
+}
+
+export interface GeneratePoliciesResult {
+  /** the folder the policies are for */
+  readonly folderUri: string;
+  readonly files: readonly GeneratedPolicyFile[];
+  /** what was read: records, distinct flows, malformed lines (the first with their place), unreadable files */
+  readonly read: {
+    readonly records: number;
+    readonly flows: number;
+    readonly malformed: number;
+    readonly problems: readonly { readonly file: string; readonly line: number; readonly message: string }[];
+    readonly unreadable: readonly { readonly file: string; readonly error: string }[];
+  };
+  readonly admitted: number;
+  readonly dns: number;
+  readonly notForwarded: number;
+  readonly outside: number;
+  /** forwarded flows no narrow rule can admit, as `flow: reason` */
+  readonly uncovered: readonly string[];
+  readonly notes: readonly string[];
+  /** the reachability engine's check of the generated set */
+  readonly check: {
+    readonly checked: number;
+    readonly blocked: readonly string[];
+    readonly unjustified: readonly string[];
+    readonly apiErrors: readonly string[];
+    readonly guardrails: readonly string[];
+  };
+  /** a readable summary (Markdown) of all of the above */
+  readonly summary: string;
+}
+
+/** client -> server: least-privilege policies for a folder from flow files (nothing is written). */
+export namespace GeneratePoliciesRequest {
+  export const method = 'netpolGuardrails/generatePolicies';
+  export const type = new RequestType<GeneratePoliciesParams, GeneratePoliciesResult, void>(method);
 }

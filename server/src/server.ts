@@ -8,8 +8,11 @@ import { registerCheckWorkspace } from './lsp/checkWorkspace';
 import { registerReport } from './lsp/report';
 import { registerDiagnostics } from './lsp/diagnostics';
 import { registerExplainConnection } from './lsp/explainConnection';
+import { registerGeneratePolicies } from './lsp/generatePolicies';
 import { registerHover } from './lsp/hover';
+import { LiveClusterView, feedClusterInventory } from './lsp/liveCluster';
 import { registerShowImpact } from './lsp/impact';
+import { registerShowDrift } from './lsp/drift';
 import { registerTemplates } from './lsp/templates';
 import type { ClientFeatures } from './lsp/authoringEdits';
 import { SettingsCache } from './lsp/settingsCache';
@@ -56,6 +59,9 @@ export function startServer(connection: Connection, startedAt: number = performa
     });
   };
 
+  // the live-cluster cache: cluster.snapshot() gives its objects as inventory entries, never waiting
+  const cluster = new ClusterConnection({ log: (message) => connection.console.log(message) });
+
   const index = new WorkspaceIndex({
     connection,
     documents,
@@ -71,10 +77,15 @@ export function startServer(connection: Connection, startedAt: number = performa
       }
     },
     onOthersChanged: refresh,
+    externalText: (uri) => cluster.objectText(uri),
     ...(serverOptions.analysisThreads ? { analysisThreads: serverOptions.analysisThreads } : {}),
   });
 
+  const epoch = (at: number): number => Math.round(performance.timeOrigin + at);
+  const listeningAt = performance.now();
+  let initializeAt = listeningAt;
   connection.onInitialize((params): InitializeResult => {
+    initializeAt = performance.now();
     const capabilities = params.capabilities;
     canPullConfiguration = capabilities.workspace?.configuration === true;
     canRefresh = capabilities.workspace?.diagnostics?.refreshSupport === true;
@@ -101,6 +112,7 @@ export function startServer(connection: Connection, startedAt: number = performa
   });
 
   connection.onInitialized(() => {
+    const initializedAt = performance.now();
     if (canWatchDynamically) {
       background(
         'Registering file watchers',
@@ -119,6 +131,7 @@ export function startServer(connection: Connection, startedAt: number = performa
       state: 'ready',
       startupMs: Math.round(performance.now() - startedAt),
       version: VERSION,
+      timings: { processStartAt: epoch(0), listeningAt: epoch(listeningAt), initializeAt: epoch(initializeAt), initializedAt: epoch(initializedAt) },
     });
     background('Workspace scan', index.setFolders(folders));
   });
@@ -140,14 +153,18 @@ export function startServer(connection: Connection, startedAt: number = performa
   registerCodeActions(connection, documents, settings, index, () => clientFeatures);
   registerTemplates(connection, documents, settings, index, () => clientFeatures);
   registerCompletion(connection, documents, settings, index);
-  registerHover(connection, documents, settings, index);
   registerCheckWorkspace(connection, index, (uri) => index.textDocument(uri));
   registerReport(connection, index);
   registerExplainConnection(connection, index, (uri) => index.textDocument(uri));
   registerShowImpact(connection, index, (uri) => documents.get(uri), (uri) => index.textDocument(uri));
-  // the live-cluster cache: cluster.snapshot() gives its objects as inventory entries, never waiting
-  const cluster = new ClusterConnection({ log: (message) => connection.console.log(message) });
+  registerGeneratePolicies(connection, index);
   registerCluster(connection, cluster, () => canPullConfiguration);
+  registerShowDrift(connection, index, cluster, (uri) => index.textDocument(uri));
+  const live = new LiveClusterView(cluster);
+  registerHover(connection, documents, settings, index, () => live.current());
+  // cluster objects in the rules and the reachability engine (netpolGuardrails.cluster.inventorySource)
+  // (the feed stops with the connection: cluster.dispose() on shutdown drops its listeners)
+  feedClusterInventory(cluster, (objects) => index.setClusterObjects(objects), { log: (message) => connection.console.log(message) });
   connection.onRequest(CoverageRequest.method, (params: CoverageParams) => index.coverage(params.folderUri));
   documents.listen(connection);
   connection.listen();

@@ -26,11 +26,11 @@ import { ServerStatusNotification, type ServerStatusParams } from '../../server/
 
 /**
  * A real server and a real protocol client over in-memory streams. The client answers
- * workspace/configuration from `settings` (per scopeUri) and counts diagnostic refreshes.
+ * workspace/configuration from `settings` (per scopeUri and section) and counts diagnostic refreshes.
  */
 export class LspHarness {
   readonly client: ProtocolConnection;
-  settings: (scopeUri: string | undefined) => unknown = () => ({});
+  settings: (scopeUri: string | undefined, section: string | undefined) => unknown = () => ({});
   refreshes = 0;
   readonly ready: Promise<ServerStatusParams>;
   private versions = new Map<string, number>();
@@ -41,7 +41,7 @@ export class LspHarness {
   private constructor(client: ProtocolConnection) {
     this.client = client;
     this.ready = new Promise((resolve) => client.onNotification(ServerStatusNotification.method, (p: ServerStatusParams) => resolve(p)));
-    client.onRequest(ConfigurationRequest.type, (params) => params.items.map((item) => this.settings(item.scopeUri)));
+    client.onRequest(ConfigurationRequest.type, (params) => params.items.map((item) => this.settings(item.scopeUri, item.section)));
     client.onRequest(DiagnosticRefreshRequest.type, () => {
       this.refreshes++;
     });

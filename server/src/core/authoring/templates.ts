@@ -75,7 +75,8 @@ export function namespaceAllowsDns(ctx: AuthoringContext, namespace: string, pod
   );
 }
 
-function dnsEgressRule(dns: PeerSelectorConfig): YValue {
+/** An egress rule to the cluster DNS (UDP and TCP on its port): the templates' and synthesis'. */
+export function dnsEgressRule(dns: PeerSelectorConfig): YValue {
   const port = dns.port ?? 53;
   return {
     map: [
