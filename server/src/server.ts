@@ -50,17 +50,7 @@ export function startServer(connection: Connection, startedAt: number = performa
     work.catch((error: unknown) => connection.console.error(`${what} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`));
   };
 
-  const refresh = (): void => {
-    if (!canRefresh) return;
-    connection.languages.diagnostics.refresh().catch((error: unknown) => {
-      // a refresh racing the shutdown finds the connection disposed: logging would throw too
-      if (disposed(error)) return;
-      connection.console.log(`Diagnostics refresh failed: ${String(error)}`);
-    });
-  };
-
-  // the live-cluster cache: cluster.snapshot() gives its objects as inventory entries, never waiting
-  // cluster events may arrive after the connection is closed (shutdown with a watch in flight)
+  // late events (a cluster watch, a refresh racing the shutdown) may arrive after the connection is closed (shutdown with a watch in flight)
   const log = (message: string): void => {
     try {
       connection.console.log(message);
@@ -68,6 +58,17 @@ export function startServer(connection: Connection, startedAt: number = performa
       // the connection is disposed: there is nowhere left to log to
     }
   };
+
+  const refresh = (): void => {
+    if (!canRefresh) return;
+    connection.languages.diagnostics.refresh().catch((error: unknown) => {
+      // a refresh racing the shutdown finds the connection disposed: logging would throw too
+      if (disposed(error)) return;
+      log(`Diagnostics refresh failed: ${String(error)}`);
+    });
+  };
+
+  // the live-cluster cache: cluster.snapshot() gives its objects as inventory entries, never waiting
   const cluster = new ClusterConnection({ log });
 
   const index = new WorkspaceIndex({
