@@ -50,7 +50,7 @@ export function startServer(connection: Connection, startedAt: number = performa
     work.catch((error: unknown) => connection.console.error(`${what} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`));
   };
 
-  // late events (a cluster watch, a refresh racing the shutdown) may arrive after the connection is closed (shutdown with a watch in flight)
+  // late events (a cluster watch, a refresh racing the shutdown) may arrive after the connection is closed
   const log = (message: string): void => {
     try {
       connection.console.log(message);
