@@ -41,14 +41,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const started = createLanguageClient(context, output);
   client = started.client;
   context.subscriptions.push(client);
-  registerCheckWorkspace(context, client);
-  registerReport(context, client);
-  const clusterStatusItem = registerClusterStatus(context, client);
-  registerExplainConnection(context, client);
-  registerShowImpact(context, client);
-  registerShowDrift(context, client);
-  registerInsertTemplate(context, client);
-  registerGeneratePolicies(context, client);
+  // the server process starts first; the commands and the status bar are registered while it loads
+  // (in this same tick, so before any message of the server is handled)
   const clientStartAt = Date.now();
   let clientStartedAt: number | undefined;
   const serverReady = started.ready.then((status) => ({ startupMs: status.startupMs, readyAt: Date.now(), clientStartAt, clientStartedAt, server: status.timings }));
@@ -60,6 +54,14 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
       output.error(`The Network Policy Guardrails server failed to start: ${String(error)}`);
     },
   );
+  registerCheckWorkspace(context, client);
+  registerReport(context, client);
+  const clusterStatusItem = registerClusterStatus(context, client);
+  registerExplainConnection(context, client);
+  registerShowImpact(context, client);
+  registerShowDrift(context, client);
+  registerInsertTemplate(context, client);
+  registerGeneratePolicies(context, client);
   return { activatedAt, serverReady, clusterStatusItem };
 }
 

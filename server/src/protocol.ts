@@ -31,6 +31,12 @@ export interface ServerStartupTimings {
   readonly initializeAt: number;
   /** the `initialized` notification arrived */
   readonly initializedAt: number;
+  /**
+   * CPU milliseconds (user + system) the process had used when listening and when initialized: on a
+   * loaded machine the wall-clock milestones include waiting for a core, these do not
+   */
+  readonly cpuMsAtListening: number;
+  readonly cpuMsAtInitialized: number;
 }
 
 /** server -> client: the server has initialized and is answering requests. */

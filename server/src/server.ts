@@ -91,7 +91,12 @@ export function startServer(connection: Connection, startedAt: number = performa
   });
 
   const epoch = (at: number): number => Math.round(performance.timeOrigin + at);
+  const cpuMs = (): number => {
+    const { user, system } = process.cpuUsage();
+    return Math.round((user + system) / 1000);
+  };
   const listeningAt = performance.now();
+  const cpuMsAtListening = cpuMs();
   let initializeAt = listeningAt;
   connection.onInitialize((params): InitializeResult => {
     initializeAt = performance.now();
@@ -140,7 +145,14 @@ export function startServer(connection: Connection, startedAt: number = performa
       state: 'ready',
       startupMs: Math.round(performance.now() - startedAt),
       version: VERSION,
-      timings: { processStartAt: epoch(0), listeningAt: epoch(listeningAt), initializeAt: epoch(initializeAt), initializedAt: epoch(initializedAt) },
+      timings: {
+        processStartAt: epoch(0),
+        listeningAt: epoch(listeningAt),
+        initializeAt: epoch(initializeAt),
+        initializedAt: epoch(initializedAt),
+        cpuMsAtListening,
+        cpuMsAtInitialized: cpuMs(),
+      },
     });
     background('Workspace scan', index.setFolders(folders));
   });
