@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { registerCheckWorkspace } from './checkWorkspace';
 import { registerReport } from './report';
 import { registerClusterStatus } from './clusterStatus';
+import { registerClusterObjects } from './clusterObjects';
 import { registerExplainConnection } from './explainConnection';
 import { registerShowImpact } from './impact';
 import { createLanguageClient } from './languageClient';
@@ -25,6 +26,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   registerCheckWorkspace(context, client);
   registerReport(context, client);
   registerClusterStatus(context, client);
+  registerClusterObjects(context, client);
   registerExplainConnection(context, client);
   registerShowImpact(context, client);
   const serverReady = started.ready.then((status) => ({ startupMs: status.startupMs, readyAt: Date.now() }));

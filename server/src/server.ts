@@ -131,12 +131,11 @@ export function startServer(connection: Connection, startedAt: number = performa
   registerReport(connection, index);
   registerExplainConnection(connection, index, (uri) => index.textDocument(uri));
   registerShowImpact(connection, index, (uri) => documents.get(uri), (uri) => index.textDocument(uri));
-  registerCluster(connection, cluster, () => canPullConfiguration);
+  // cluster objects in the rules and the reachability engine (netpolGuardrails.cluster.inventorySource)
+  const feed = feedClusterInventory(cluster, (objects) => index.setClusterObjects(objects), { log: (message) => connection.console.log(message) });
+  registerCluster(connection, cluster, () => canPullConfiguration, [feed]);
   const live = new LiveClusterView(cluster);
   registerHover(connection, documents, settings, index, () => live.current());
-  // cluster objects in the rules and the reachability engine (netpolGuardrails.cluster.inventorySource)
-  // (the feed stops with the connection: cluster.dispose() on shutdown drops its listeners)
-  feedClusterInventory(cluster, (objects) => index.setClusterObjects(objects), { log: (message) => connection.console.log(message) });
   connection.onRequest(CoverageRequest.method, (params: CoverageParams) => index.coverage(params.folderUri));
   documents.listen(connection);
   connection.listen();

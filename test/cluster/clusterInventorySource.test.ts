@@ -96,7 +96,7 @@ async function seed(api: ApiClient, token: string): Promise<void> {
 }
 
 function messages(diagnostics: readonly Diagnostic[], code: string): string[] {
-  return diagnostics.filter((d) => d.code === code).map((d) => d.message);
+  return diagnostics.filter((d) => d.code === code).map((d) => (typeof d.message === 'string' ? d.message : d.message.value));
 }
 
 describe('inventory source: cluster objects in the guardrails (test API server)', () => {
@@ -187,7 +187,7 @@ describe('inventory source: cluster objects in the guardrails (test API server)'
         [debugUri, ['workload-not-isolated']],
       ],
     );
-    assert.match(clusterProblems[1]?.diagnostics[0]?.message ?? '', new RegExp(`^In the cluster \\(context ${CONTEXT}\\): `));
+    assert.match(String(clusterProblems[1]?.diagnostics[0]?.message), new RegExp(`^In the cluster \\(context ${CONTEXT}\\): `));
   });
 
   it('a burst of 200 label changes: the diagnostics converge, refreshed a few times, not once an event', async (t) => {

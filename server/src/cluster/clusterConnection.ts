@@ -1,6 +1,6 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { ApiStatusError, createTransport, statusMessage } from './apiTransport';
-import { clusterObjectText, clusterPod, objectContribution, parseClusterObjectUri, type ClusterPod, type ClusterSnapshot } from './clusterInventory';
+import { canonicalClusterUri, clusterObjectText, clusterObjectUri, clusterPod, objectContribution, parseClusterObjectUri, type ClusterPod, type ClusterSnapshot } from './clusterInventory';
 import { type ClusterCounts, type ClusterDenial, type ClusterKind, type ClusterState, type ClusterStatus } from './clusterTypes';
 import { KubeconfigError, loadKubeconfig, type LoadedKubeconfig } from './kubeconfig';
 import { Reflector, type ReflectorOptions } from './reflector';
@@ -234,11 +234,14 @@ export class ClusterConnection implements Disposable {
    * are offsets into), or undefined when the cache has no such object in the current context.
    */
   objectText(uri: string): string | undefined {
-    const parsed = parseClusterObjectUri(uri);
+    const parsed = parseClusterObjectUri(canonicalClusterUri(uri));
     const session = this.session;
-    if (!parsed || !session || parsed.context !== session.context) return undefined;
+    if (!parsed || !session) return undefined;
     const reflector = session.reflectors.find((r) => r.type.kind.toLowerCase() === parsed.kind);
-    const object = reflector?.items.get(`${parsed.namespace ?? ''}/${parsed.name}`);
+    if (!reflector) return undefined;
+    // the URI must name this context (as the client writes it back)
+    if (canonicalClusterUri(clusterObjectUri(session.context, reflector.type.kind, parsed.namespace, parsed.name)) !== canonicalClusterUri(uri)) return undefined;
+    const object = reflector.items.get(`${parsed.namespace ?? ''}/${parsed.name}`);
     return object ? clusterObjectText(object) : undefined;
   }
 

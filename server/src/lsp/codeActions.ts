@@ -4,7 +4,7 @@ import { fixAllEdits, overlayInventory, quickFixes, templateActions, type Author
 import type { Finding, Severity } from '../core';
 import { DIAGNOSTIC_SOURCE } from './diagnostics';
 import type { SettingsCache } from './settingsCache';
-import type { WorkspaceIndex } from './workspaceIndex';
+import { isClusterUri, type WorkspaceIndex } from './workspaceIndex';
 
 /** `source.fixAll.netpolGuardrails`: every mechanical fix of the file at once. */
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.netpolGuardrails`;
@@ -57,7 +57,8 @@ function wanted(kind: string, only: readonly string[] | undefined): boolean {
  */
 export async function codeActions(documents: TextDocuments<TextDocument>, index: WorkspaceIndex, params: CodeActionParams, token: { isCancellationRequested: boolean }): Promise<CodeAction[]> {
   const document = documents.get(params.textDocument.uri);
-  if (!document) return [];
+  // a cluster object's document is read-only: nothing to edit there
+  if (!document || isClusterUri(document.uri)) return [];
   const state = await index.authoringState(document.uri);
   if (token.isCancellationRequested) return [];
   const current = documents.get(document.uri) ?? document;

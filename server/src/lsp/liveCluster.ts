@@ -94,9 +94,11 @@ export function feedClusterInventory(cluster: ClusterConnection, apply: (objects
   let firstAt: number | undefined;
   let last: { snapshot: ClusterSnapshot | undefined; reason: string | undefined } = { snapshot: undefined, reason: 'disconnected' };
   let running: Promise<void> = Promise.resolve();
+  let disposed = false;
 
   const run = (): void => {
     timer = undefined;
+    if (disposed) return;
     firstAt = undefined;
     const snapshot = cluster.snapshot();
     const result = clusterObjectsOf(snapshot, cluster.status());
@@ -106,7 +108,11 @@ export function feedClusterInventory(cluster: ClusterConnection, apply: (objects
     if ((objects && last.snapshot === snapshot) || (!objects && last.reason === reason)) return;
     if (reason && reason !== last.reason && reason !== 'disconnected') options.log?.(`cluster: ${reason}`);
     last = { snapshot: objects ? snapshot : undefined, reason };
-    running = running.then(() => apply(objects)).catch((error: unknown) => options.log?.(`cluster objects not applied: ${String(error)}`));
+    running = running
+      .then(() => (disposed ? undefined : apply(objects)))
+      .catch((error: unknown) => {
+        if (!disposed) options.log?.(`cluster objects not applied: ${String(error)}`);
+      });
   };
 
   const schedule = (): void => {
@@ -121,6 +127,7 @@ export function feedClusterInventory(cluster: ClusterConnection, apply: (objects
   const subscriptions = [cluster.onDidChangeCache(schedule), cluster.onDidChangeStatus(schedule)];
   return {
     dispose: () => {
+      disposed = true;
       if (timer) clearTimeout(timer);
       for (const s of subscriptions) s.dispose();
     },
