@@ -196,7 +196,19 @@ export class ClusterConnection implements Disposable {
   snapshot(): ClusterSnapshot {
     if (this.snapshotCache && this.snapshotCache.version === this.cacheVersion) {
       const state = this.state();
-      if (this.snapshotCache.snapshot.state === state) return this.snapshotCache.snapshot;
+      const cached = this.snapshotCache.snapshot;
+      if (cached.state === state) return cached;
+      // only the state moved: the same objects (and lists), so what was built from them is kept
+      const reflectors = this.session?.reflectors ?? [];
+      const snapshot: ClusterSnapshot = {
+        ...cached,
+        state,
+        takenAt: Date.now(),
+        syncedKinds: reflectors.filter((r) => r.state === 'watching').map((r) => r.type.kind),
+        listedKinds: reflectors.filter((r) => r.listedAt !== undefined).map((r) => r.type.kind),
+      };
+      this.snapshotCache = { version: this.cacheVersion, snapshot };
+      return snapshot;
     }
     const session = this.session;
     const namespaces: NamespaceInfo[] = [];
