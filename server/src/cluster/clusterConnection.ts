@@ -366,7 +366,7 @@ export class ClusterConnection implements Disposable {
   }
 }
 
-function describeDenial(kind: ClusterKind, group: string, resource: string, verb: 'list' | 'watch', error: ApiStatusError | Error | undefined): ClusterDenial {
+export function describeDenial(kind: ClusterKind, group: string, resource: string, verb: 'list' | 'watch', error: ApiStatusError | Error | undefined): ClusterDenial {
   const groupText = group === '' ? 'core group' : `group ${group}`;
   const apiMessage = error instanceof ApiStatusError ? statusMessage(error.body) : error?.message;
   return {

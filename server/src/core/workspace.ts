@@ -11,6 +11,11 @@ import { applySuppressions } from './config/suppressions';
 import { ALL_RULES } from './model/ruleCatalog';
 import { GUARDRAIL_RULES } from './rules/registry';
 import { inClusterMessage, withClusterObjects, type ClusterObjects, type InventorySourceMode } from './inventory/clusterObjects';
+import type { ObservedFlows } from './flows/check';
+
+/** The rules run per namespace scope; the observed-flow rules always run over the whole workspace. */
+const SCOPED_RULES = GUARDRAIL_RULES.filter((r) => !r.requiresFlows);
+const FLOW_RULES = GUARDRAIL_RULES.filter((r) => r.requiresFlows);
 
 /** Every rule id a finding can carry: the API and parsing rules and the guardrails. */
 export const KNOWN_RULE_IDS: ReadonlySet<string> = new Set([...ALL_RULES.map((r) => r.id), ...GUARDRAIL_RULES.map((r) => r.id)]);
@@ -35,6 +40,10 @@ export class WorkspaceAnalysis {
    */
   private guardrails: { readonly byNamespace: Map<string, WorkspaceFinding[]>; readonly worldView: string } | undefined;
   private readonly changedFiles = new Map<string, InventoryContribution | undefined>();
+  /** traffic observed in the cluster, for the observed-flow rules and the coverage summary */
+  private observedFlows: ObservedFlows | undefined;
+  /** the observed-flow rules' findings, and what they were computed from */
+  private flowFindings: { readonly inventory: Inventory; readonly flows: ObservedFlows; readonly config: GuardrailConfig; readonly findings: readonly WorkspaceFinding[] } | undefined;
   /** per file: the findings returned last time and what they were made from */
   private readonly fileFindings = new Map<string, { readonly own: FileAnalysis; readonly guardrails: readonly WorkspaceFinding[]; readonly text: string; readonly out: Finding[] }>();
 
@@ -78,6 +87,16 @@ export class WorkspaceAnalysis {
     if (!this.changedFiles.has(file)) this.changedFiles.set(file, this.files.get(file)?.contribution);
     this.inventoryCache = undefined;
     this.workspaceInventoryCache = undefined;
+  }
+
+  /** Loads (or, with undefined, unloads) observed flows: the observed-flow rules check them. */
+  setFlows(flows: ObservedFlows | undefined): void {
+    this.observedFlows = flows;
+    this.flowFindings = undefined;
+  }
+
+  flows(): ObservedFlows | undefined {
+    return this.observedFlows;
   }
 
   /** The guardrail configuration in force (templates read its selectors). */
@@ -159,13 +178,13 @@ export class WorkspaceAnalysis {
 
   /** The per-namespace coverage summary of this workspace. */
   coverage(): CoverageReport {
-    return coverage(this.inventory(), this.config);
+    return coverage(this.inventory(), this.config, this.observedFlows);
   }
 
   /** Findings of every file: its own (validation) and the guardrails placed in it. */
   findings(token: CancellationToken = NEVER_CANCELLED): Map<string, Finding[]> {
     const byFile = new Map<string, WorkspaceFinding[]>();
-    for (const list of this.guardrailFindings(token).values()) {
+    for (const list of [...this.guardrailFindings(token).values(), this.observedFlowFindings(token)]) {
       for (const f of list) {
         const forFile = byFile.get(f.file);
         if (forFile) forFile.push(f);
@@ -205,7 +224,7 @@ export class WorkspaceAnalysis {
     const scope = previous && previous.worldView === worldView ? this.changedScope(previous.byNamespace) : undefined;
     this.changedFiles.clear();
     if (previous && scope?.size === 0) return previous.byNamespace;
-    const { findings } = runGuardrails(inventory, this.config, token, undefined, scope);
+    const { findings } = runGuardrails(inventory, this.config, token, SCOPED_RULES, scope);
     if (token.isCancellationRequested) {
       // a partial run is no base for the next one
       this.guardrails = undefined;
@@ -224,6 +243,18 @@ export class WorkspaceAnalysis {
     }
     this.guardrails = { byNamespace, worldView };
     return byNamespace;
+  }
+
+  /** The observed-flow rules' findings: re-run when the inventory, the flows or the configuration change. */
+  private observedFlowFindings(token: CancellationToken): readonly WorkspaceFinding[] {
+    const flows = this.observedFlows;
+    if (!flows) return [];
+    const inventory = this.inventory();
+    const last = this.flowFindings;
+    if (last && last.inventory === inventory && last.flows === flows && last.config === this.config) return last.findings;
+    const { findings } = runGuardrails(inventory, this.config, token, FLOW_RULES, undefined, flows);
+    if (!token.isCancellationRequested) this.flowFindings = { inventory, flows, config: this.config, findings };
+    return findings;
   }
 
   /**
