@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { registerCheckWorkspace } from './checkWorkspace';
 import { registerReport } from './report';
 import { registerClusterStatus, type ClusterStatusItemView } from './clusterStatus';
+import { registerClusterObjects } from './clusterObjects';
 import { registerExplainConnection } from './explainConnection';
 import { registerGeneratePolicies } from './generatePolicies';
 import { registerShowImpact } from './impact';
@@ -57,6 +58,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   registerCheckWorkspace(context, client);
   registerReport(context, client);
   const clusterStatusItem = registerClusterStatus(context, client);
+  registerClusterObjects(context, client);
   registerExplainConnection(context, client);
   registerShowImpact(context, client);
   registerShowDrift(context, client);

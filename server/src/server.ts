@@ -179,13 +179,12 @@ export function startServer(connection: Connection, startedAt: number = performa
   registerExplainConnection(connection, index, (uri) => index.textDocument(uri));
   registerShowImpact(connection, index, (uri) => documents.get(uri), (uri) => index.textDocument(uri));
   registerGeneratePolicies(connection, index);
-  registerCluster(connection, cluster, () => canPullConfiguration);
+  // cluster objects in the rules and the reachability engine (netpolGuardrails.cluster.inventorySource)
+  const feed = feedClusterInventory(cluster, (objects) => index.setClusterObjects(objects), { log });
+  registerCluster(connection, cluster, () => canPullConfiguration, [feed]);
   registerShowDrift(connection, index, cluster, (uri) => index.textDocument(uri));
   const live = new LiveClusterView(cluster);
   registerHover(connection, documents, settings, index, () => live.current());
-  // cluster objects in the rules and the reachability engine (netpolGuardrails.cluster.inventorySource)
-  // (the feed stops with the connection: cluster.dispose() on shutdown drops its listeners)
-  feedClusterInventory(cluster, (objects) => index.setClusterObjects(objects), { log });
   connection.onRequest(CoverageRequest.method, (params: CoverageParams) => index.coverage(params.folderUri));
   documents.listen(connection);
   connection.listen();

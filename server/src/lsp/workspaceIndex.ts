@@ -20,6 +20,7 @@ import {
 } from '../core';
 import { DEFAULT_SETTINGS, type Settings } from '../settings';
 import { PARALLEL_MIN_FILES, analyseOnThreads, receiveFile } from '../analysisThreads';
+import { canonicalClusterUri } from '../cluster/clusterInventory';
 
 /** One workspace folder (or the loose files outside every folder): its files, config and analysis. */
 interface FolderState {
@@ -54,7 +55,7 @@ export interface WorkspaceIndexOptions {
 /** Cluster objects are named by this scheme (cluster/clusterInventory.ts); they are never files of the index. */
 const CLUSTER_SCHEME_PREFIX = 'netpol-cluster:';
 
-function isClusterUri(uri: string): boolean {
+export function isClusterUri(uri: string): boolean {
   return uri.startsWith(CLUSTER_SCHEME_PREFIX);
 }
 
@@ -360,8 +361,12 @@ export class WorkspaceIndex {
   private clusterFindings(uri: string): Finding[] {
     const seen = new Set<string>();
     const out: Finding[] = [];
+    // the client's URI is VS Code's rewrite of ours (lower-case authority, decoded escapes)
+    const wanted = canonicalClusterUri(uri);
     for (const folder of [...this.folders.values(), this.loose]) {
-      for (const f of this.findingsOf(folder).get(uri) ?? []) {
+      const findings = this.findingsOf(folder);
+      const key = findings.has(uri) ? uri : [...findings.keys()].find((k) => isClusterUri(k) && canonicalClusterUri(k) === wanted);
+      for (const f of (key !== undefined ? findings.get(key) : undefined) ?? []) {
         const key = `${f.ruleId}@${f.range.start}-${f.range.end}:${f.message}`;
         if (seen.has(key)) continue;
         seen.add(key);
@@ -408,6 +413,7 @@ export class WorkspaceIndex {
     if (open) return open;
     if (isClusterUri(uri)) {
       const text = this.options.externalText?.(uri);
+      // positions only: the document keeps the URI it was asked for
       return text === undefined ? undefined : TextDocument.create(uri, 'json', 0, text);
     }
     const text = this.folderOf(uri).analysis.textOf(uri);
