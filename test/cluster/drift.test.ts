@@ -184,6 +184,59 @@ describe('drift against the test API server', () => {
     assert.equal(r.stdout, '');
   });
 
+  it('compares without the apps kinds when RBAC allows only namespaces, pods and policies, with a warning', async () => {
+    const role = await api.send(
+      'POST',
+      '/apis/rbac.authorization.k8s.io/v1/clusterroles',
+      cluster.adminToken,
+      JSON.stringify({
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'ClusterRole',
+        metadata: { name: 'netpol-test:drift-reader' },
+        rules: [
+          { apiGroups: [''], resources: ['pods'], verbs: ['list'] },
+          { apiGroups: ['networking.k8s.io'], resources: ['networkpolicies'], verbs: ['list'] },
+        ],
+      }),
+    );
+    assert.equal(role.status, 201, JSON.stringify(role.body));
+    const binding = await api.send(
+      'POST',
+      '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings',
+      cluster.adminToken,
+      JSON.stringify({
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'ClusterRoleBinding',
+        metadata: { name: 'netpol-test:drift-reader' },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'netpol-test:drift-reader' },
+        subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: cluster.restrictedUser }],
+      }),
+    );
+    assert.equal(binding.status, 201, JSON.stringify(binding.body));
+    try {
+      // RBAC bindings reach the authorizer's cache within a moment
+      const r = await waitFor('the binding to take effect', 20_000, async () => {
+        const attempt = await run(['drift', '--format', 'json', 'repo', '--context', 'netpol-test-restricted'], dir, { KUBECONFIG: cluster.kubeconfig });
+        return attempt.code === 2 ? undefined : attempt;
+      });
+      assert.equal(r.code, 1, r.stderr);
+      assert.deepEqual(
+        r.stderr.trim().split('\n').map((line) => line.replace(/ \(its pods are compared one by one\)$/, '').replace(/\. The API server said: .*$/, '')),
+        ['deployments', 'statefulsets', 'daemonsets', 'replicasets'].map(
+          (resource) => `netpol-guardrails: warning: No access to ${{ deployments: 'Deployment', statefulsets: 'StatefulSet', daemonsets: 'DaemonSet', replicasets: 'ReplicaSet' }[resource]} objects: missing permission "list" on ${resource} (group apps) in all namespaces (cluster scope)`,
+        ),
+      );
+      const out = JSON.parse(r.stdout) as DriftJson;
+      assert.deepEqual(out.missingInCluster.map((p) => p.name), ['db-deny']);
+      assert.deepEqual(out.changed.map((p) => p.name), ['api-from-frontend']);
+      // without the ReplicaSet, the Deployment's pod goes by its owner's name
+      assert.ok(out.connectivity.clusterOnly.some((c) => c.src === 'web/frontend' && c.dst === 'shop/api-6d4cf56db6'), JSON.stringify(out.connectivity.clusterOnly));
+    } finally {
+      await api.send('DELETE', '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings/netpol-test:drift-reader', cluster.adminToken);
+      await api.send('DELETE', '/apis/rbac.authorization.k8s.io/v1/clusterroles/netpol-test:drift-reader', cluster.adminToken);
+    }
+  });
+
   it('says the token was rejected, the address unreachable (within seconds), the context missing: exit 2', async () => {
     const badToken = join(dir, 'bad-token.kubeconfig');
     writeFileSync(badToken, readFileSync(cluster.adminKubeconfig, 'utf8').replace(cluster.adminToken, 'not-a-valid-token'));
