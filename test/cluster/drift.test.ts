@@ -256,6 +256,12 @@ describe('drift against the test API server', () => {
     assert.equal(missing.code, 2);
     assert.equal(missing.stderr, `netpol-guardrails: the kubeconfig (${cluster.kubeconfig}) has no context "nope" (it has netpol-test-admin, netpol-test-restricted)\n`);
 
+    writeFileSync(join(dir, 'empty.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: c }\n');
+    const empty = await run(['drift', 'empty.yaml'], dir, { KUBECONFIG: cluster.kubeconfig });
+    assert.equal(empty.code, 0, empty.stderr);
+    assert.equal(empty.stderr, 'netpol-guardrails: the paths hold no NetworkPolicy, so no namespace is compared (--all-namespaces compares every namespace)\n');
+    assert.equal(empty.stdout, 'Compared the namespaces the repository has policies for: (none).\n\nNo drift: 0 policies match the cluster in 0 namespaces.\n');
+
     const usage = await run(['drift'], dir, { KUBECONFIG: cluster.kubeconfig });
     assert.equal(usage.code, 2);
     assert.match(usage.stderr, /^netpol-guardrails: drift needs the repository PATH\(s\) to compare with the cluster\n\nUsage: netpol-guardrails drift/);
