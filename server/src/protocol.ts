@@ -2,21 +2,35 @@
  * Custom protocol between the extension and the server, declared once: the client imports these,
  * never redeclares them.
  */
-import { NotificationType, RequestType, type Diagnostic } from 'vscode-languageserver-protocol';
+import { NotificationType, RequestType, type Diagnostic, type Position, type WorkspaceEdit } from 'vscode-languageserver-protocol';
 import type { ClusterState, ClusterStatus } from './cluster/clusterTypes';
 import type { CoverageReport } from './core/coverage';
+import type { LabelChoice, NamespaceChoice, TemplateId, TemplateInput, WorkloadChoice } from './core/authoring';
 
 export { SETTINGS_SECTION, DEFAULT_SETTINGS, normalizeSettings } from './settings';
-export type { Settings } from './settings';
+export type { Settings, TemplateTarget } from './settings';
 export { CLUSTER_SETTINGS_SECTION, DEFAULT_CLUSTER_SETTINGS } from './settings';
 export type { ClusterSettings } from './settings';
 export type { ClusterDenial, ClusterKind, ClusterState, ClusterStatus } from './cluster/clusterTypes';
 
 export interface ServerStatusParams {
   readonly state: 'ready';
-  /** milliseconds from process start to the end of `initialized` */
+  /** milliseconds from process start (the bundle's load included) to the end of `initialized` */
   readonly startupMs: number;
   readonly version: string;
+  /** epoch milliseconds of the server's startup milestones, for a breakdown of the client's wait */
+  readonly timings: ServerStartupTimings;
+}
+
+export interface ServerStartupTimings {
+  /** the process started (performance.timeOrigin) */
+  readonly processStartAt: number;
+  /** the bundle is loaded and the server starts listening */
+  readonly listeningAt: number;
+  /** the `initialize` request arrived */
+  readonly initializeAt: number;
+  /** the `initialized` notification arrived */
+  readonly initializedAt: number;
 }
 
 /** server -> client: the server has initialized and is answering requests. */
@@ -190,6 +204,21 @@ export namespace ReportRequest {
 
 export type { CoverageReport };
 
+export interface ClusterObjectParams {
+  /** a netpol-cluster://CONTEXT/namespaces/NS/KIND/NAME URI, as findings about cluster objects carry */
+  readonly uri: string;
+}
+
+/**
+ * client -> server: the text of a cluster object (pretty JSON of what the cache holds), for a
+ * read-only document the client shows under the netpol-cluster scheme; null when the cache has
+ * no such object (disconnected, another context, deleted since).
+ */
+export namespace ClusterObjectRequest {
+  export const method = 'netpolGuardrails/clusterObject';
+  export const type = new RequestType<ClusterObjectParams, { readonly text: string } | null, void>(method);
+}
+
 export interface ShowDriftParams {
   /** a workspace folder URI (the repository); the folder of `documentUri`, else the first folder, when absent */
   readonly folderUri?: string;
@@ -228,4 +257,78 @@ export interface ShowDriftResult {
 export namespace ShowDriftRequest {
   export const method = 'netpolGuardrails/showDrift';
   export const type = new RequestType<ShowDriftParams, ShowDriftResult, void>(method);
+}
+
+export type { TemplateId, TemplateInput, NamespaceChoice, LabelChoice, WorkloadChoice };
+
+/**
+ * initializationOptions the VS Code client sends: the client-side commands it handles. Other
+ * editors send none, and get only the code actions that carry their whole edit.
+ */
+export interface InitializationOptions {
+  /** the client runs `netpolGuardrails.insertTemplate` (asks for the input, then sends TemplateEditRequest) */
+  readonly insertTemplateCommand?: boolean;
+}
+
+/**
+ * The client command of the code actions whose template needs the user's input ("Allow ingress
+ * from a namespace…"): the client asks for the input with pickers (TemplateChoicesRequest gives
+ * the choices), then gets the edit with TemplateEditRequest and applies it. Given `input`, it
+ * asks nothing (tests, keybindings).
+ */
+export const INSERT_TEMPLATE_COMMAND = 'netpolGuardrails.insertTemplate';
+
+export interface InsertTemplateArgs {
+  readonly uri: string;
+  readonly position: Position;
+  readonly template: TemplateId;
+  readonly input?: TemplateInput;
+}
+
+export interface TemplateChoicesParams {
+  readonly uri: string;
+  readonly position: Position;
+  readonly template: TemplateId;
+  /** the namespace whose pod labels to list (the target's own when absent) */
+  readonly namespace?: string;
+}
+
+export interface TemplateChoicesResult {
+  /** what the template applies to, e.g. `Deployment api` or `api-ingress` */
+  readonly target?: string;
+  readonly targetNamespace?: string;
+  /** when nothing at the position takes this template */
+  readonly problem?: string;
+  /** namespaces ingress may come from, most relevant first (allowFromNamespace, allowFromPods) */
+  readonly namespaces: readonly NamespaceChoice[];
+  /** label keys and values of the pods of `namespace` (allowFromPods) */
+  readonly labels: readonly LabelChoice[];
+  /** workloads egress may go to, the target's namespace first (allowEgressToWorkload) */
+  readonly workloads: readonly WorkloadChoice[];
+}
+
+/** client -> server: the choices for a template's pickers (namespaces, labels with counts, workloads). */
+export namespace TemplateChoicesRequest {
+  export const method = 'netpolGuardrails/templateChoices';
+  export const type = new RequestType<TemplateChoicesParams, TemplateChoicesResult, void>(method);
+}
+
+export interface TemplateEditParams {
+  readonly uri: string;
+  readonly position: Position;
+  readonly input: TemplateInput;
+}
+
+export interface TemplateEditResult {
+  readonly title?: string;
+  /** the edit to apply (a new file when netpolGuardrails.authoring.templateTarget is newFile) */
+  readonly edit?: WorkspaceEdit;
+  /** why there is no edit: invalid input, or the target already allows it */
+  readonly problem?: string;
+}
+
+/** client -> server: the exact edit of a template for the user's input at a position. */
+export namespace TemplateEditRequest {
+  export const method = 'netpolGuardrails/templateEdit';
+  export const type = new RequestType<TemplateEditParams, TemplateEditResult, void>(method);
 }

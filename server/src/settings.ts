@@ -19,6 +19,15 @@ export interface Settings {
    * every value means the workspace.
    */
   readonly inventorySource: InventorySource;
+  readonly authoring: AuthoringSettings;
+}
+
+/** Where a template's new policy goes: a new `---` document of the current file, or a new file beside it. */
+export type TemplateTarget = 'sameFile' | 'newFile';
+
+export interface AuthoringSettings {
+  /** `netpolGuardrails.authoring.templateTarget` */
+  readonly templateTarget: TemplateTarget;
 }
 
 export const INVENTORY_SOURCES = ['workspace', 'cluster', 'both'] as const;
@@ -31,6 +40,7 @@ export const SETTING_KEYS: { readonly [K in keyof Settings]: string } = {
   include: 'include',
   exclude: 'exclude',
   inventorySource: 'cluster.inventorySource',
+  authoring: 'authoring',
 };
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -39,6 +49,7 @@ export const DEFAULT_SETTINGS: Settings = {
   include: ['**/*.yaml', '**/*.yml', '**/*.json'],
   exclude: ['**/node_modules/**', '**/.git/**'],
   inventorySource: 'both',
+  authoring: { templateTarget: 'sameFile' },
 };
 
 function stringList(value: unknown, fallback: readonly string[]): readonly string[] {
@@ -57,12 +68,19 @@ export function normalizeSettings(raw: unknown): Settings {
     include: stringList(value['include'], DEFAULT_SETTINGS.include),
     exclude: stringList(value['exclude'], DEFAULT_SETTINGS.exclude),
     inventorySource: inventorySourceOf(value['cluster']),
+    authoring: normalizeAuthoring(value['authoring']),
   };
 }
 
 function inventorySourceOf(cluster: unknown): InventorySource {
   const raw = cluster !== null && typeof cluster === 'object' ? (cluster as Record<string, unknown>)['inventorySource'] : undefined;
   return INVENTORY_SOURCES.find((s) => s === raw) ?? DEFAULT_SETTINGS.inventorySource;
+}
+
+function normalizeAuthoring(raw: unknown): AuthoringSettings {
+  const value = raw !== null && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
+  const target = value['templateTarget'];
+  return { templateTarget: target === 'sameFile' || target === 'newFile' ? target : DEFAULT_SETTINGS.authoring.templateTarget };
 }
 
 /**

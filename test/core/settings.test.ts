@@ -14,10 +14,18 @@ const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.js
 };
 const properties = manifest.contributes.configuration.properties;
 
+/** Nested settings objects as VS Code's dotted keys: { authoring: { templateTarget } } -> authoring.templateTarget. */
+function flatten(value: object, prefix = ''): [string, unknown][] {
+  return Object.entries(value).flatMap(([key, v]): [string, unknown][] =>
+    v !== null && typeof v === 'object' && !Array.isArray(v) ? flatten(v as object, `${prefix}${key}.`) : [[`${prefix}${key}`, v]],
+  );
+}
+/** DEFAULT_SETTINGS as package.json's keys under SETTINGS_SECTION (SETTING_KEYS names each top-level setting). */
+const settingEntries = Object.entries(DEFAULT_SETTINGS).flatMap(([name, value]) => flatten({ [SETTING_KEYS[name as keyof typeof SETTING_KEYS]]: value }));
+
 describe('settings', () => {
   it("package.json's defaults equal DEFAULT_SETTINGS, key for key", () => {
-    for (const [name, value] of Object.entries(DEFAULT_SETTINGS)) {
-      const key = SETTING_KEYS[name as keyof typeof SETTING_KEYS];
+    for (const [key, value] of settingEntries) {
       const property = properties[`${SETTINGS_SECTION}.${key}`];
       assert.ok(property, `package.json lacks ${SETTINGS_SECTION}.${key}`);
       assert.deepEqual(property.default, value, `${SETTINGS_SECTION}.${key}`);
@@ -30,7 +38,7 @@ describe('settings', () => {
 
   it('every contributed setting is known to the server or is client-only, and has a scope', () => {
     const clientOnly = new Set([`${SETTINGS_SECTION}.trace.server`]);
-    const serverKeys = new Set(Object.values(SETTING_KEYS).map((k) => `${SETTINGS_SECTION}.${k}`));
+    const serverKeys = new Set(settingEntries.map(([k]) => `${SETTINGS_SECTION}.${k}`));
     for (const [key, property] of Object.entries(properties)) {
       assert.ok(property.scope, `${key} has no scope`);
       if (clientOnly.has(key)) continue;
@@ -51,5 +59,7 @@ describe('settings', () => {
     assert.equal(normalizeSettings({ cluster: { inventorySource: 'cluster' } }).inventorySource, 'cluster');
     assert.equal(normalizeSettings({ cluster: { inventorySource: 'Cluster' } }).inventorySource, 'both');
     assert.equal(normalizeSettings({ cluster: 'workspace' }).inventorySource, 'both');
+    assert.deepEqual(normalizeSettings({ authoring: { templateTarget: 'elsewhere' } }).authoring, DEFAULT_SETTINGS.authoring);
+    assert.deepEqual(normalizeSettings({ authoring: { templateTarget: 'newFile' } }).authoring, { templateTarget: 'newFile' });
   });
 });

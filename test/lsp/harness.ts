@@ -47,7 +47,11 @@ export class LspHarness {
     });
   }
 
-  static async start(options: { configuration?: boolean; workspaceFolders?: string[] } = {}): Promise<LspHarness> {
+  /**
+   * `workspaceEdit`: the client applies documentChanges with create operations (VS Code does);
+   * `initializationOptions`: as the VS Code client sends them.
+   */
+  static async start(options: { configuration?: boolean; workspaceFolders?: string[]; workspaceEdit?: boolean; initializationOptions?: unknown } = {}): Promise<LspHarness> {
     const up = new PassThrough();
     const down = new PassThrough();
     const serverConnection = createConnection(ProposedFeatures.all, new StreamMessageReader(up), new StreamMessageWriter(down));
@@ -61,10 +65,16 @@ export class LspHarness {
       processId: null,
       rootUri: null,
       capabilities: {
-        workspace: { configuration: options.configuration ?? true, diagnostics: { refreshSupport: true }, workspaceFolders: true },
+        workspace: {
+          configuration: options.configuration ?? true,
+          diagnostics: { refreshSupport: true },
+          workspaceFolders: true,
+          ...(options.workspaceEdit ? { workspaceEdit: { documentChanges: true, resourceOperations: ['create' as const] } } : {}),
+        },
         textDocument: { diagnostic: { dynamicRegistration: false } },
       },
       workspaceFolders: options.workspaceFolders?.map((uri, i) => ({ uri, name: `folder${i}` })) ?? null,
+      ...(options.initializationOptions !== undefined ? { initializationOptions: options.initializationOptions } : {}),
     });
     harness.initializeResult = result;
     await client.sendNotification(InitializedNotification.type, {});

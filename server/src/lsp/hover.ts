@@ -19,7 +19,8 @@ export async function hover(documents: TextDocuments<TextDocument>, index: Works
   if (token.isCancellationRequested) return null;
   const current = documents.get(document.uri) ?? document;
   const text = current.getText();
-  const inventory = state.current ? state.inventory : overlayInventory(state.inventory, current.uri, text);
+  // the workspace's part of the hover reads the workspace; the cluster's part reads `live`
+  const inventory = state.current ? state.workspaceInventory : overlayInventory(state.workspaceInventory, current.uri, text);
   const result = hoverAt({ file: current.uri, text, inventory, config: state.config }, current.offsetAt(params.position), live);
   if (!result) return null;
   return {

@@ -1,0 +1,10 @@
+/** Observed flows: reading flow files line by line, and aggregating them into connections. */
+export type { AggregatedFlow, FlowDirection, FlowEndpoint, FlowInputProblem, FlowRecord, FlowVerdict, ObservedEndpoint } from './model';
+export { CSV_COLUMNS, CsvFlowReader, FlowLineParser, flowFormatOf, parseEndpointText, parseGenericFlow, parseHubbleFlow, parseJsonFlowLine, parseTime, splitCsvLine } from './readers';
+export type { FlowFileFormat, LineOutcome, SkipReason } from './readers';
+export { FlowAggregator, describeFlow, flowEndpointId } from './aggregate';
+export type { AggregatedFlows, FlowAggregatorOptions, FlowCounts } from './aggregate';
+export { isStableLabel, ownerCandidates, podOwner, stableLabels } from './podOwners';
+export type { PodOwner } from './podOwners';
+export { checkFlows, checkObservedFlows, findFlowEndpoint } from './check';
+export type { FlowCheck, FlowCheckSummary, FlowVerdictEntry, ObservedFlows } from './check';
