@@ -4,6 +4,7 @@ import { registerReport } from './report';
 import { registerClusterStatus } from './clusterStatus';
 import { registerExplainConnection } from './explainConnection';
 import { registerShowImpact } from './impact';
+import { registerLoadFlows } from './loadFlows';
 import { createLanguageClient } from './languageClient';
 import type { LanguageClient } from 'vscode-languageclient/node';
 
@@ -27,6 +28,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   registerClusterStatus(context, client);
   registerExplainConnection(context, client);
   registerShowImpact(context, client);
+  registerLoadFlows(context);
   const serverReady = started.ready.then((status) => ({ startupMs: status.startupMs, readyAt: Date.now() }));
   void client.start().catch((error: unknown) => {
     output.error(`The Network Policy Guardrails server failed to start: ${String(error)}`);

@@ -13,6 +13,12 @@ export interface Settings {
   readonly include: readonly string[];
   /** globs the workspace index skips, besides VS Code's files.exclude */
   readonly exclude: readonly string[];
+  /**
+   * observed flow files (Hubble JSON, or the generic JSON lines / CSV of docs/flows.md), relative
+   * to the workspace folder or absolute: the observed-flow rules check the folder's policies
+   * against them, and they are not read as manifests
+   */
+  readonly flows: readonly string[];
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -20,6 +26,7 @@ export const DEFAULT_SETTINGS: Settings = {
   maxFileSize: 5 * 1024 * 1024,
   include: ['**/*.yaml', '**/*.yml', '**/*.json'],
   exclude: ['**/node_modules/**', '**/.git/**'],
+  flows: [],
 };
 
 function stringList(value: unknown, fallback: readonly string[]): readonly string[] {
@@ -37,6 +44,7 @@ export function normalizeSettings(raw: unknown): Settings {
     maxFileSize,
     include: stringList(value['include'], DEFAULT_SETTINGS.include),
     exclude: stringList(value['exclude'], DEFAULT_SETTINGS.exclude),
+    flows: stringList(value['flows'], DEFAULT_SETTINGS.flows),
   };
 }
 
