@@ -8,6 +8,7 @@ import { registerGeneratePolicies } from './generatePolicies';
 import { registerShowImpact } from './impact';
 import { registerShowDrift } from './drift';
 import { registerInsertTemplate } from './insertTemplate';
+import { registerLoadFlows } from './loadFlows';
 import { createLanguageClient } from './languageClient';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import type { ServerStartupTimings } from '../../server/src/protocol';
@@ -64,6 +65,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   registerShowDrift(context, client);
   registerInsertTemplate(context, client);
   registerGeneratePolicies(context, client);
+  registerLoadFlows(context);
   return { activatedAt, serverReady, clusterStatusItem };
 }
 

@@ -187,6 +187,19 @@ export interface ShowImpactResult {
   readonly error?: string;
   /** e.g. that the file is new (not in HEAD) */
   readonly note?: string;
+  /** with observed flows loaded (netpolGuardrails.flows): the observed flows the edit cuts off and newly allows */
+  readonly observedFlows?: ImpactObservedFlows;
+}
+
+/** The observed flows an edit cuts off (allowed before, denied after, seen forwarded) and newly allows. */
+export interface ImpactObservedFlows {
+  readonly cutOff: number;
+  readonly cutOffObservations: number;
+  readonly newlyAllowed: number;
+  readonly newlyAllowedObservations: number;
+  /** the first flows of each by observations, e.g. `shop/web -> shop/api TCP 8080: 120 observations (flows.json:12)` */
+  readonly topCutOff: readonly string[];
+  readonly topNewlyAllowed: readonly string[];
 }
 
 /** client -> server: what the unsaved (or uncommitted) changes of a file open and cut off. */

@@ -131,7 +131,7 @@ export function startServer(connection: Connection, startedAt: number = performa
       background(
         'Registering file watchers',
         connection.client.register(DidChangeWatchedFilesNotification.type, {
-          watchers: [{ globPattern: '**/*.{yaml,yml,json}' }, { globPattern: '**/.netpol-guardrails.yaml' }],
+          watchers: [{ globPattern: '**/*.{yaml,yml,json}' }, { globPattern: '**/.netpol-guardrails.yaml' }, { globPattern: '**/*.{csv,jsonl,ndjson}' }],
         }),
       );
     }
