@@ -1,8 +1,11 @@
-// One bundle per entry: dist/extension.js (client), dist/server.js (language server), dist/cli.js.
+// One bundle per entry: dist/extension.js (client), dist/server.js (language server) with
+// dist/kubernetes.js (loaded by it on demand), dist/cli.js.
 // `node esbuild.mjs --production` minifies and drops sourcemaps (for the .vsix).
 import { build } from 'esbuild';
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const production = process.argv.includes('--production');
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
@@ -17,6 +20,18 @@ const yamlLogTokensOff = {
       if (!source.includes('node_process.env.LOG_TOKENS')) throw new Error('yaml parser changed: revisit the LOG_TOKENS plugin');
       return { contents: source.replace('node_process.env.LOG_TOKENS', 'false'), loader: 'js' };
     });
+  },
+};
+
+// @kubernetes/client-node (half of the server's code) is its own bundle, dist/kubernetes.js, which
+// kubeconfig.ts requires on the first kubeconfig read: the server's startup neither parses nor runs it.
+const kubernetesClientModule = fileURLToPath(new URL('./server/src/cluster/kubernetesClient', import.meta.url));
+const kubernetesClientApart = {
+  name: 'kubernetes-client-apart',
+  setup(b) {
+    b.onResolve({ filter: /[\\/]kubernetesClient$/ }, (args) =>
+      resolve(args.resolveDir, args.path) === kubernetesClientModule ? { path: './kubernetes.js', external: true } : undefined,
+    );
   },
 };
 
@@ -40,7 +55,8 @@ copyFileSync(createRequire(import.meta.url).resolve('cytoscape/dist/cytoscape.mi
 
 await Promise.all([
   build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }),
-  build({ ...common, entryPoints: ['server/src/serverMain.ts'], outfile: 'dist/server.js', banner: { js: '#!/usr/bin/env node' } }),
+  build({ ...common, plugins: [...common.plugins, kubernetesClientApart], entryPoints: ['server/src/serverMain.ts'], outfile: 'dist/server.js', banner: { js: '#!/usr/bin/env node' } }),
+  build({ ...common, entryPoints: ['server/src/cluster/kubernetesClient.ts'], outfile: 'dist/kubernetes.js' }),
   build({
     ...common,
     entryPoints: ['server/src/cli/cliMain.ts'],

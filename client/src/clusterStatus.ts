@@ -4,6 +4,24 @@ import { CLUSTER_SETTINGS_SECTION, ClusterRequest, ClusterStatusNotification, ty
 
 export const SELECT_CLUSTER_CONTEXT_COMMAND = 'netpolGuardrails.selectClusterContext';
 
+/** What the cluster status bar item shows now (read by the e2e suite through ExtensionApi). */
+export interface ClusterStatusItemView {
+  /** false while the item is hidden (untrusted workspace, no kubeconfig contexts, no answer yet) */
+  readonly shown: boolean;
+  readonly text: string;
+  readonly tooltip: string;
+  /** the last status the server sent, undefined before the first */
+  readonly status: ClusterStatus | undefined;
+}
+
+/**
+ * The command's optional argument: `pick` chooses the quick pick's item with that label (a context
+ * name, or `Disconnect`) without showing it, for scripts, keybindings and tests.
+ */
+export interface SelectClusterContextArgs {
+  readonly pick?: string;
+}
+
 const ICONS: Record<ClusterStatus['state'], string> = {
   disconnected: '$(cloud)',
   connecting: '$(sync~spin)',
@@ -18,17 +36,19 @@ const ICONS: Record<ClusterStatus['state'], string> = {
  * workspace: at start when `netpolGuardrails.cluster.context` is set, or when the user picks a
  * context.
  */
-export function registerClusterStatus(context: vscode.ExtensionContext, client: LanguageClient): void {
+export function registerClusterStatus(context: vscode.ExtensionContext, client: LanguageClient): () => ClusterStatusItemView {
   const item = vscode.window.createStatusBarItem('netpolGuardrails.cluster', vscode.StatusBarAlignment.Left, 10);
   item.name = 'Network Policy Guardrails: Cluster';
   item.command = SELECT_CLUSTER_CONTEXT_COMMAND;
   let last: ClusterStatus | undefined;
+  let shown = false;
 
   const show = (status: ClusterStatus | undefined): void => {
     last = status;
     // shown only where a connection is possible: a trusted workspace and a kubeconfig with contexts
     if (!vscode.workspace.isTrusted || !status || (status.state === 'disconnected' && status.contexts.length === 0)) {
       item.hide();
+      shown = false;
       return;
     }
     const state = status.state;
@@ -43,6 +63,7 @@ export function registerClusterStatus(context: vscode.ExtensionContext, client: 
           ? new vscode.ThemeColor('statusBarItem.warningBackground')
           : undefined;
     item.show();
+    shown = true;
   };
 
   const request = async (params: ClusterParams): Promise<ClusterStatus | undefined> => {
@@ -73,10 +94,15 @@ export function registerClusterStatus(context: vscode.ExtensionContext, client: 
       const connected = last !== undefined && last.state !== 'disconnected';
       requestInBackground({ action: connected ? 'connect' : 'status' });
     }),
-    vscode.commands.registerCommand(SELECT_CLUSTER_CONTEXT_COMMAND, () => pickContext(request)),
+    vscode.commands.registerCommand(SELECT_CLUSTER_CONTEXT_COMMAND, (args?: SelectClusterContextArgs) => pickContext(request, args?.pick)),
   );
   show(undefined);
   if (client.state === State.Running) startup();
+  return () => ({ shown, text: item.text, tooltip: tooltipText(item.tooltip), status: last });
+}
+
+function tooltipText(tooltip: string | vscode.MarkdownString | undefined): string {
+  return typeof tooltip === 'string' ? tooltip : (tooltip?.value ?? '');
 }
 
 function tooltip(status: ClusterStatus | undefined): vscode.MarkdownString {
@@ -98,13 +124,17 @@ interface ContextItem extends vscode.QuickPickItem {
   readonly action: ClusterParams;
 }
 
-async function pickContext(request: (params: ClusterParams) => Promise<ClusterStatus | undefined>): Promise<void> {
+/**
+ * The quick pick of contexts (and Disconnect when connected). With `choose`, the item with that
+ * label is taken without showing the pick. Resolves with the status after the chosen action.
+ */
+async function pickContext(request: (params: ClusterParams) => Promise<ClusterStatus | undefined>, choose?: string): Promise<ClusterStatus | undefined> {
   if (!vscode.workspace.isTrusted) {
     void vscode.window.showInformationMessage('Network Policy Guardrails: cluster access is disabled in untrusted workspaces.');
-    return;
+    return undefined;
   }
   const status = await request({ action: 'status' });
-  if (!status) return;
+  if (!status) return undefined;
   const connected = status.state !== 'disconnected';
   const items: ContextItem[] = status.contexts.map((name) => {
     const description = name !== status.context ? undefined : connected ? `$(check) ${status.state}` : 'current context';
@@ -116,11 +146,23 @@ async function pickContext(request: (params: ClusterParams) => Promise<ClusterSt
   }
   if (status.contexts.length === 0) {
     void vscode.window.showWarningMessage(`Network Policy Guardrails: ${status.message ?? 'the kubeconfig has no contexts.'}`);
-    return;
+    return status;
+  }
+  if (choose !== undefined) {
+    const chosen = items.find((item) => item.kind !== vscode.QuickPickItemKind.Separator && itemLabel(item) === choose);
+    if (chosen) return request(chosen.action);
+    const offered = items.filter((item) => item.kind !== vscode.QuickPickItemKind.Separator).map(itemLabel);
+    void vscode.window.showWarningMessage(`Network Policy Guardrails: no cluster choice "${choose}" (offered: ${offered.join(', ')}).`);
+    return status;
   }
   const picked = await vscode.window.showQuickPick(items, {
     title: 'Network Policy Guardrails: live cluster',
     placeHolder: status.kubeconfigFiles.length > 0 ? `Contexts of ${status.kubeconfigFiles.join(', ')}` : 'Choose a context',
   });
-  if (picked) await request(picked.action);
+  return picked ? request(picked.action) : status;
+}
+
+/** The label without its leading `$(icon)`. */
+function itemLabel(item: vscode.QuickPickItem): string {
+  return item.label.replace(/^\$\([^)]*\)\s*/, '');
 }

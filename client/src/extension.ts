@@ -1,19 +1,37 @@
 import * as vscode from 'vscode';
 import { registerCheckWorkspace } from './checkWorkspace';
 import { registerReport } from './report';
-import { registerClusterStatus } from './clusterStatus';
+import { registerClusterStatus, type ClusterStatusItemView } from './clusterStatus';
 import { registerExplainConnection } from './explainConnection';
 import { registerGeneratePolicies } from './generatePolicies';
 import { registerShowImpact } from './impact';
+import { registerShowDrift } from './drift';
+import { registerInsertTemplate } from './insertTemplate';
 import { createLanguageClient } from './languageClient';
 import type { LanguageClient } from 'vscode-languageclient/node';
+import type { ServerStartupTimings } from '../../server/src/protocol';
 
 let client: LanguageClient | undefined;
 
-/** Public API returned from activate, used by the end-to-end tests to measure startup. */
+/** Startup milestones, epoch milliseconds (the client's and the server's clocks are the machine's). */
+export interface StartupFigures {
+  /** the server's own figure: its process start to the end of `initialized` */
+  readonly startupMs: number;
+  /** the server's ready notification arrived */
+  readonly readyAt: number;
+  /** client.start() was called (the language client then forks the server process) */
+  readonly clientStartAt: number;
+  /** client.start() resolved: the `initialize` answer is in and `initialized` sent */
+  readonly clientStartedAt: number | undefined;
+  readonly server: ServerStartupTimings;
+}
+
+/** Public API returned from activate, used by the end-to-end tests (startup figures, the status bar). */
 export interface ExtensionApi {
   readonly activatedAt: number;
-  readonly serverReady: Promise<{ readonly startupMs: number; readonly readyAt: number }>;
+  readonly serverReady: Promise<StartupFigures>;
+  /** what the cluster status bar item shows now */
+  clusterStatusItem(): ClusterStatusItemView;
 }
 
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
@@ -25,15 +43,24 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   context.subscriptions.push(client);
   registerCheckWorkspace(context, client);
   registerReport(context, client);
-  registerClusterStatus(context, client);
+  const clusterStatusItem = registerClusterStatus(context, client);
   registerExplainConnection(context, client);
   registerShowImpact(context, client);
   registerGeneratePolicies(context, client);
-  const serverReady = started.ready.then((status) => ({ startupMs: status.startupMs, readyAt: Date.now() }));
-  void client.start().catch((error: unknown) => {
-    output.error(`The Network Policy Guardrails server failed to start: ${String(error)}`);
-  });
-  return { activatedAt, serverReady };
+  registerShowDrift(context, client);
+  registerInsertTemplate(context, client);
+  const clientStartAt = Date.now();
+  let clientStartedAt: number | undefined;
+  const serverReady = started.ready.then((status) => ({ startupMs: status.startupMs, readyAt: Date.now(), clientStartAt, clientStartedAt, server: status.timings }));
+  client.start().then(
+    () => {
+      clientStartedAt = Date.now();
+    },
+    (error: unknown) => {
+      output.error(`The Network Policy Guardrails server failed to start: ${String(error)}`);
+    },
+  );
+  return { activatedAt, serverReady, clusterStatusItem };
 }
 
 export async function deactivate(): Promise<void> {

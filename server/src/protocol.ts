@@ -2,21 +2,35 @@
  * Custom protocol between the extension and the server, declared once: the client imports these,
  * never redeclares them.
  */
-import { NotificationType, RequestType, type Diagnostic } from 'vscode-languageserver-protocol';
-import type { ClusterStatus } from './cluster/clusterTypes';
+import { NotificationType, RequestType, type Diagnostic, type Position, type WorkspaceEdit } from 'vscode-languageserver-protocol';
+import type { ClusterState, ClusterStatus } from './cluster/clusterTypes';
 import type { CoverageReport } from './core/coverage';
+import type { LabelChoice, NamespaceChoice, TemplateId, TemplateInput, WorkloadChoice } from './core/authoring';
 
 export { SETTINGS_SECTION, DEFAULT_SETTINGS, normalizeSettings } from './settings';
-export type { Settings } from './settings';
+export type { Settings, TemplateTarget } from './settings';
 export { CLUSTER_SETTINGS_SECTION, DEFAULT_CLUSTER_SETTINGS } from './settings';
 export type { ClusterSettings } from './settings';
 export type { ClusterDenial, ClusterKind, ClusterState, ClusterStatus } from './cluster/clusterTypes';
 
 export interface ServerStatusParams {
   readonly state: 'ready';
-  /** milliseconds from process start to the end of `initialized` */
+  /** milliseconds from process start (the bundle's load included) to the end of `initialized` */
   readonly startupMs: number;
   readonly version: string;
+  /** epoch milliseconds of the server's startup milestones, for a breakdown of the client's wait */
+  readonly timings: ServerStartupTimings;
+}
+
+export interface ServerStartupTimings {
+  /** the process started (performance.timeOrigin) */
+  readonly processStartAt: number;
+  /** the bundle is loaded and the server starts listening */
+  readonly listeningAt: number;
+  /** the `initialize` request arrived */
+  readonly initializeAt: number;
+  /** the `initialized` notification arrived */
+  readonly initializedAt: number;
 }
 
 /** server -> client: the server has initialized and is answering requests. */
@@ -248,4 +262,133 @@ export interface GeneratePoliciesResult {
 export namespace GeneratePoliciesRequest {
   export const method = 'netpolGuardrails/generatePolicies';
   export const type = new RequestType<GeneratePoliciesParams, GeneratePoliciesResult, void>(method);
+}
+
+export interface ClusterObjectParams {
+  /** a netpol-cluster://CONTEXT/namespaces/NS/KIND/NAME URI, as findings about cluster objects carry */
+  readonly uri: string;
+}
+
+/**
+ * client -> server: the text of a cluster object (pretty JSON of what the cache holds), for a
+ * read-only document the client shows under the netpol-cluster scheme; null when the cache has
+ * no such object (disconnected, another context, deleted since).
+ */
+export namespace ClusterObjectRequest {
+  export const method = 'netpolGuardrails/clusterObject';
+  export const type = new RequestType<ClusterObjectParams, { readonly text: string } | null, void>(method);
+}
+
+export interface ShowDriftParams {
+  /** a workspace folder URI (the repository); the folder of `documentUri`, else the first folder, when absent */
+  readonly folderUri?: string;
+  /** a document whose folder to use when folderUri is absent (the active editor's) */
+  readonly documentUri?: string;
+  /** compare every namespace, not only those the folder has policies for */
+  readonly allNamespaces?: boolean;
+}
+
+export interface ShowDriftResult {
+  /** the connection's state when the report was made (from its cache: no request waits on the network) */
+  readonly state: ClusterState;
+  readonly context: string | undefined;
+  /** true when there is drift; false also when there is no report (see error) */
+  readonly drift: boolean;
+  readonly counts: {
+    readonly missingInCluster: number;
+    readonly missingInRepository: number;
+    readonly changed: number;
+    readonly unchanged: number;
+    /** connections only the cluster's policies allow */
+    readonly clusterOnly: number;
+    /** connections only the repository's policies allow */
+    readonly repositoryOnly: number;
+  };
+  /** the view (Markdown), naming the repository's policies by their labels (`shop/api.yaml:12`) */
+  readonly text: string;
+  readonly references: readonly ExplainReference[];
+  /** why there is no report: not connected, the cache still loading, NetworkPolicies or Pods denied */
+  readonly error?: string;
+  /** the client offers to connect (the state is disconnected) */
+  readonly canConnect?: boolean;
+}
+
+/** client -> server: the drift between a folder's NetworkPolicies and the connected cluster's, from the cache. */
+export namespace ShowDriftRequest {
+  export const method = 'netpolGuardrails/showDrift';
+  export const type = new RequestType<ShowDriftParams, ShowDriftResult, void>(method);
+}
+
+export type { TemplateId, TemplateInput, NamespaceChoice, LabelChoice, WorkloadChoice };
+
+/**
+ * initializationOptions the VS Code client sends: the client-side commands it handles. Other
+ * editors send none, and get only the code actions that carry their whole edit.
+ */
+export interface InitializationOptions {
+  /** the client runs `netpolGuardrails.insertTemplate` (asks for the input, then sends TemplateEditRequest) */
+  readonly insertTemplateCommand?: boolean;
+}
+
+/**
+ * The client command of the code actions whose template needs the user's input ("Allow ingress
+ * from a namespace…"): the client asks for the input with pickers (TemplateChoicesRequest gives
+ * the choices), then gets the edit with TemplateEditRequest and applies it. Given `input`, it
+ * asks nothing (tests, keybindings).
+ */
+export const INSERT_TEMPLATE_COMMAND = 'netpolGuardrails.insertTemplate';
+
+export interface InsertTemplateArgs {
+  readonly uri: string;
+  readonly position: Position;
+  readonly template: TemplateId;
+  readonly input?: TemplateInput;
+}
+
+export interface TemplateChoicesParams {
+  readonly uri: string;
+  readonly position: Position;
+  readonly template: TemplateId;
+  /** the namespace whose pod labels to list (the target's own when absent) */
+  readonly namespace?: string;
+}
+
+export interface TemplateChoicesResult {
+  /** what the template applies to, e.g. `Deployment api` or `api-ingress` */
+  readonly target?: string;
+  readonly targetNamespace?: string;
+  /** when nothing at the position takes this template */
+  readonly problem?: string;
+  /** namespaces ingress may come from, most relevant first (allowFromNamespace, allowFromPods) */
+  readonly namespaces: readonly NamespaceChoice[];
+  /** label keys and values of the pods of `namespace` (allowFromPods) */
+  readonly labels: readonly LabelChoice[];
+  /** workloads egress may go to, the target's namespace first (allowEgressToWorkload) */
+  readonly workloads: readonly WorkloadChoice[];
+}
+
+/** client -> server: the choices for a template's pickers (namespaces, labels with counts, workloads). */
+export namespace TemplateChoicesRequest {
+  export const method = 'netpolGuardrails/templateChoices';
+  export const type = new RequestType<TemplateChoicesParams, TemplateChoicesResult, void>(method);
+}
+
+export interface TemplateEditParams {
+  readonly uri: string;
+  readonly position: Position;
+  readonly input: TemplateInput;
+}
+
+export interface TemplateEditResult {
+  readonly title?: string;
+  /** the edit to apply (a new file when netpolGuardrails.authoring.templateTarget is newFile) */
+  readonly edit?: WorkspaceEdit;
+  /** why there is no edit: invalid input, or the target already allows it */
+  readonly problem?: string;
+}
+
+/** client -> server: the exact edit of a template for the user's input at a position. */
+export namespace TemplateEditRequest {
+  export const method = 'netpolGuardrails/templateEdit';
+  export const type = new RequestType<TemplateEditParams, TemplateEditResult, void>(method);
 }

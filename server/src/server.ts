@@ -1,4 +1,4 @@
-import { DidChangeWatchedFilesNotification, TextDocumentSyncKind, TextDocuments, type Connection, type InitializeResult, type WorkspaceFolder } from 'vscode-languageserver';
+import { ConnectionError, ConnectionErrors, DidChangeWatchedFilesNotification, ResponseError, TextDocumentSyncKind, TextDocuments, type Connection, type InitializeResult, type WorkspaceFolder } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { ClusterConnection } from './cluster/clusterConnection';
 import { registerCluster } from './lsp/cluster';
@@ -10,10 +10,14 @@ import { registerDiagnostics } from './lsp/diagnostics';
 import { registerExplainConnection } from './lsp/explainConnection';
 import { registerGeneratePolicies } from './lsp/generatePolicies';
 import { registerHover } from './lsp/hover';
+import { LiveClusterView, feedClusterInventory } from './lsp/liveCluster';
 import { registerShowImpact } from './lsp/impact';
+import { registerShowDrift } from './lsp/drift';
+import { registerTemplates } from './lsp/templates';
+import type { ClientFeatures } from './lsp/authoringEdits';
 import { SettingsCache } from './lsp/settingsCache';
 import { WorkspaceIndex } from './lsp/workspaceIndex';
-import { CoverageRequest, ServerStatusNotification, type CoverageParams } from './protocol';
+import { CoverageRequest, ServerStatusNotification, type CoverageParams, type InitializationOptions } from './protocol';
 import { VERSION } from './version';
 
 /**
@@ -25,6 +29,12 @@ export interface ServerOptions {
   readonly analysisThreads?: { readonly script: string; readonly jobs: number };
 }
 
+/** The connection was disposed (the client shut the server down while a request was out). */
+function disposed(error: unknown): boolean {
+  if (error instanceof ConnectionError) return error.code === ConnectionErrors.Disposed || error.code === ConnectionErrors.Closed;
+  return error instanceof ResponseError && /disposed/i.test(error.message);
+}
+
 export function startServer(connection: Connection, startedAt: number = performance.now(), serverOptions: ServerOptions = {}): void {
   const documents = new TextDocuments(TextDocument);
   let canPullConfiguration = false;
@@ -32,6 +42,7 @@ export function startServer(connection: Connection, startedAt: number = performa
   let canWatchDynamically = false;
   let hasWorkspaceFolders = false;
   let folders: WorkspaceFolder[] = [];
+  let clientFeatures: ClientFeatures = { createFiles: false, insertTemplateCommand: false };
   const settings = new SettingsCache(connection, () => canPullConfiguration);
 
   /** Fire-and-forget work whose failure is logged, never an unhandled rejection. */
@@ -42,9 +53,14 @@ export function startServer(connection: Connection, startedAt: number = performa
   const refresh = (): void => {
     if (!canRefresh) return;
     connection.languages.diagnostics.refresh().catch((error: unknown) => {
+      // a refresh racing the shutdown finds the connection disposed: logging would throw too
+      if (disposed(error)) return;
       connection.console.log(`Diagnostics refresh failed: ${String(error)}`);
     });
   };
+
+  // the live-cluster cache: cluster.snapshot() gives its objects as inventory entries, never waiting
+  const cluster = new ClusterConnection({ log: (message) => connection.console.log(message) });
 
   const index = new WorkspaceIndex({
     connection,
@@ -61,16 +77,27 @@ export function startServer(connection: Connection, startedAt: number = performa
       }
     },
     onOthersChanged: refresh,
+    externalText: (uri) => cluster.objectText(uri),
     ...(serverOptions.analysisThreads ? { analysisThreads: serverOptions.analysisThreads } : {}),
   });
 
+  const epoch = (at: number): number => Math.round(performance.timeOrigin + at);
+  const listeningAt = performance.now();
+  let initializeAt = listeningAt;
   connection.onInitialize((params): InitializeResult => {
+    initializeAt = performance.now();
     const capabilities = params.capabilities;
     canPullConfiguration = capabilities.workspace?.configuration === true;
     canRefresh = capabilities.workspace?.diagnostics?.refreshSupport === true;
     canWatchDynamically = capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     hasWorkspaceFolders = capabilities.workspace?.workspaceFolders === true;
     folders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: 'root' }] : []);
+    const workspaceEdit = capabilities.workspace?.workspaceEdit;
+    const initializationOptions = (params.initializationOptions ?? {}) as InitializationOptions;
+    clientFeatures = {
+      createFiles: workspaceEdit?.documentChanges === true && (workspaceEdit.resourceOperations ?? []).includes('create'),
+      insertTemplateCommand: initializationOptions.insertTemplateCommand === true,
+    };
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -85,6 +112,7 @@ export function startServer(connection: Connection, startedAt: number = performa
   });
 
   connection.onInitialized(() => {
+    const initializedAt = performance.now();
     if (canWatchDynamically) {
       background(
         'Registering file watchers',
@@ -103,6 +131,7 @@ export function startServer(connection: Connection, startedAt: number = performa
       state: 'ready',
       startupMs: Math.round(performance.now() - startedAt),
       version: VERSION,
+      timings: { processStartAt: epoch(0), listeningAt: epoch(listeningAt), initializeAt: epoch(initializeAt), initializedAt: epoch(initializedAt) },
     });
     background('Workspace scan', index.setFolders(folders));
   });
@@ -121,17 +150,21 @@ export function startServer(connection: Connection, startedAt: number = performa
   connection.onDidChangeWatchedFiles((params) => background('Indexing file changes', index.filesChanged(params.changes.map((c) => ({ uri: c.uri, type: c.type })))));
 
   registerDiagnostics(connection, documents, settings, index, (uri) => index.textDocument(uri));
-  registerCodeActions(connection, documents, settings, index);
+  registerCodeActions(connection, documents, settings, index, () => clientFeatures);
+  registerTemplates(connection, documents, settings, index, () => clientFeatures);
   registerCompletion(connection, documents, settings, index);
-  registerHover(connection, documents, settings, index);
   registerCheckWorkspace(connection, index, (uri) => index.textDocument(uri));
   registerReport(connection, index);
   registerExplainConnection(connection, index, (uri) => index.textDocument(uri));
   registerShowImpact(connection, index, (uri) => documents.get(uri), (uri) => index.textDocument(uri));
   registerGeneratePolicies(connection, index);
-  // the live-cluster cache: cluster.snapshot() gives its objects as inventory entries, never waiting
-  const cluster = new ClusterConnection({ log: (message) => connection.console.log(message) });
   registerCluster(connection, cluster, () => canPullConfiguration);
+  registerShowDrift(connection, index, cluster, (uri) => index.textDocument(uri));
+  const live = new LiveClusterView(cluster);
+  registerHover(connection, documents, settings, index, () => live.current());
+  // cluster objects in the rules and the reachability engine (netpolGuardrails.cluster.inventorySource)
+  // (the feed stops with the connection: cluster.dispose() on shutdown drops its listeners)
+  feedClusterInventory(cluster, (objects) => index.setClusterObjects(objects), { log: (message) => connection.console.log(message) });
   connection.onRequest(CoverageRequest.method, (params: CoverageParams) => index.coverage(params.folderUri));
   documents.listen(connection);
   connection.listen();

@@ -18,15 +18,16 @@
  * workbench), -workbench.log and -server.log are saved.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, openSync, closeSync } from 'node:fs';
+import { appendFileSync, existsSync, openSync, closeSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { startTestCluster, type TestCluster } from '../cluster/testCluster';
 import { ensureVscodeServer, killGroup, tail } from './installVscodeServer';
-import { E2E_CACHE, REPO_ROOT, assertExtensionBuilt, bundleSuite, copyWorkspace } from './prepareRun';
+import { E2E_CACHE, REPO_ROOT, assertExtensionBuilt, bundleSuite, copyWorkspace, type E2eCluster } from './prepareRun';
 
 const RUN_TIMEOUT_MS = positiveNumber(process.env['E2E_TIMEOUT_MS']) ?? 5 * 60_000;
 /** The server answers in about 1 s; a loaded 2-core machine may take much longer. */
@@ -63,9 +64,9 @@ const WORKBENCH_CHATTER = [
   /authentication provider 'github'/,
 ];
 const VERBOSE = Boolean(process.env['E2E_VERBOSE']);
-/** The suite's closing line, repeated as the runner's last line so a CI log ends with the count. */
-const SUITE_SUMMARY = /^e2e: \d+ passed, \d+ failed$/;
-let suiteSummary: string | undefined;
+/** A suite's closing line; the runner's last line adds up the sessions' so a CI log ends with the count. */
+const SUITE_SUMMARY = /^e2e: (\d+) passed, (\d+) failed$/;
+let totals: { passed: number; failed: number } | undefined;
 const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
@@ -125,9 +126,6 @@ async function main(): Promise<number> {
   const started = Date.now();
   assertExtensionBuilt();
   if (!existsSync(CHROMIUM)) throw new Error(`no browser at ${CHROMIUM}: run .ci/e2e-deps.sh (apt-get install chromium) or set E2E_CHROMIUM`);
-  const suite = await bundleSuite();
-  const install = await ensureVscodeServer(E2E_CACHE, say);
-  const installedMs = Date.now() - started;
 
   const abort = new Abort();
   const cleanup = new Cleanup();
@@ -136,65 +134,84 @@ async function main(): Promise<number> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
 
-  let page: Page | undefined;
-  let serverLog: string | undefined;
-  const workbenchLog: string[] = [];
+  const failures: Failure[] = [];
   try {
+    // the test API server starts (about 5 s) while the suite bundles and the install is checked
+    const clusterStarted = Date.now();
+    const clusterStarting = startTestCluster();
+    // stopped last, whatever happens to the sessions; it also dies with this process (its stdin)
+    cleanup.add('stop the test API server', async () => (await clusterStarting).stop());
+    const [suites, install] = await abort.race(Promise.all([bundleSuite(), ensureVscodeServer(E2E_CACHE, say)]));
+    const installedMs = Date.now() - started;
+    const cluster = await abort.race(clusterStarting);
+    say(`test API server (kube-apiserver) ready at ${cluster.url} in ${Date.now() - clusterStarted} ms`);
+
     // A short path: VS Code puts IPC sockets into TMPDIR, and socket paths are limited to 107 bytes.
     const runDir = await mkdtemp(path.join(os.tmpdir(), 'netpol-e2e-'));
     if (process.env['E2E_KEEP_RUN_DIR']) cleanup.add('keep the run folder', () => Promise.resolve(say(`run folder kept: ${runDir}`)));
     else cleanup.add('remove the run folder', () => rm(runDir, { recursive: true, force: true, maxRetries: 3 }));
-    const workspace = await copyWorkspace(runDir);
-    serverLog = path.join(runDir, 'server.log');
 
-    const extensionPath = VSIX ? await installVsix(install.node, install.serverMain, path.resolve(REPO_ROOT, VSIX), runDir) : REPO_ROOT;
-
-    const port = await freePort();
-    const serverStarted = Date.now();
-    const server = await startServer(install.node, install.serverMain, port, runDir, serverLog, SCREENSHOTS ? { E2E_SCREENSHOT_DIR: path.join(runDir, 'screenshot-markers') } : {});
-    cleanup.add('stop the VS Code server', () => stopServer(server));
-    server.once('exit', (code, signal) => abort.fail(new Error(`the VS Code server exited early (${signal ?? `exit code ${String(code)}`})`)));
-    await abort.race(waitForVersion(port, SERVER_READY_TIMEOUT_MS));
-    const serverReadyMs = Date.now() - serverStarted;
-    say(`VS Code server (${install.key}) ready on port ${port} in ${serverReadyMs} ms`);
-
-    // signals are ours to handle: the cleanup closes the browser after the failure screenshot
     const browser: Browser = await abort.race(
+      // signals are ours to handle: the cleanup closes the browser after the failure screenshot
       chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: 60_000, handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false }),
     );
     cleanup.add('close the browser', () => closeBrowser(browser));
     browser.once('disconnected', () => abort.fail(new Error('the browser went away')));
-    page = await abort.race(browser.newPage({ viewport: { width: 1280, height: 800 } }));
-    page.once('crash', () => abort.fail(new Error('the workbench page crashed')));
-    page.on('pageerror', (error) => workbenchLog.push(`[pageerror] ${error.stack ?? error.message}`));
 
-    let resolveExit: (code: number) => void = () => undefined;
-    const exited = new Promise<number>((resolve) => {
-      resolveExit = resolve;
+    // 1. the main suite: a trusted workspace, the kubeconfig of the test API server in the machine settings
+    const clusterFile = path.join(runDir, 'cluster.json');
+    await writeFile(clusterFile, JSON.stringify(e2eClusterInfo(cluster)));
+    const trusted = await runSession({
+      name: 'trusted',
+      dir: path.join(runDir, 'trusted'),
+      suite: suites.trusted,
+      workspaceTrust: false,
+      machineSettings: { 'netpolGuardrails.cluster.kubeconfig': cluster.kubeconfig },
+      env: { E2E_CLUSTER: clusterFile, ...(SCREENSHOTS ? { E2E_SCREENSHOT_DIR: path.join(runDir, 'trusted', 'screenshot-markers') } : {}) },
+      install,
+      browser,
+      abort,
+      cleanup,
     });
-    await page.exposeFunction('codeAutomationExit', (code: number) => resolveExit(code));
-    const markers = path.join(runDir, 'screenshot-markers');
-    const shown = page;
-    await page.exposeFunction('codeAutomationLog', (level: string, args: unknown[]) => {
-      const line = printWorkbenchLog(level, args);
-      workbenchLog.push(line);
-      const name = SCREENSHOTS ? SCREENSHOT_LINE.exec(line)?.[1] : undefined;
-      if (name) void screenshot(shown, name, markers);
-    });
+    if (trusted.code !== 0) failures.push(trusted);
 
-    const workbenchStarted = Date.now();
-    await abort.race(page.goto(workbenchUrl(port, workspace, suite, extensionPath), { waitUntil: 'domcontentloaded', timeout: 60_000 }));
-    const code = await abort.race(exited);
-    const suiteMs = Date.now() - workbenchStarted;
-    say(
-      `suite ${code === 0 ? 'passed' : `failed (exit code ${code})`}: install check ${installedMs} ms, server ready ${serverReadyMs} ms, ` +
-        `workbench + suite ${suiteMs} ms, total ${Date.now() - started} ms`,
-    );
-    if (code !== 0) await reportFailure(page, workbenchLog, serverLog);
-    return code;
+    // 2. an untrusted workspace: workspace trust on, the folder not trusted, and a kubeconfig whose
+    //    server is a loopback listener that only counts connections
+    const counter = await abort.race(startConnectionCounter(path.join(runDir, 'untrusted-connections.log')));
+    cleanup.add('close the connection counter', () => counter.close());
+    const untrustedDir = path.join(runDir, 'untrusted');
+    const kubeconfig = path.join(runDir, 'counted.kubeconfig');
+    await writeFile(kubeconfig, countedKubeconfig(counter.port));
+    const untrusted = await runSession({
+      name: 'untrusted',
+      dir: untrustedDir,
+      suite: suites.untrusted,
+      workspaceTrust: true,
+      // the context in the machine settings (not a restricted workspace setting): were the trust
+      // check missing, the client would connect to it at start
+      machineSettings: { 'netpolGuardrails.cluster.kubeconfig': kubeconfig, 'netpolGuardrails.cluster.context': COUNTED_CONTEXT },
+      env: { E2E_CONNECTION_COUNTER: JSON.stringify({ port: counter.port, log: counter.log }) },
+      install,
+      browser,
+      abort,
+      cleanup,
+    });
+    // the suite's own probe is the one connection expected: anything else came from the extension
+    const connections = counter.count();
+    say(`connections to the untrusted workspace's cluster: ${connections} (1 expected: the suite's own probe of the counter)`);
+    if (untrusted.code === 0 && connections !== 1) {
+      untrusted.code = 1;
+      untrusted.summary = { passed: untrusted.summary.passed, failed: untrusted.summary.failed + 1 };
+      say(`FAILED: ${connections - 1} connection(s) to the cluster of an untrusted workspace, besides the probe`);
+    }
+    if (untrusted.code !== 0) failures.push(untrusted);
+
+    const all = [trusted, untrusted];
+    totals = { passed: all.reduce((n, r) => n + r.summary.passed, 0), failed: all.reduce((n, r) => n + r.summary.failed, 0) };
+    say(`${failures.length === 0 ? 'passed' : 'failed'}: install check ${installedMs} ms, ${all.map((r) => `${r.name} ${r.ms} ms`).join(', ')}, total ${Date.now() - started} ms`);
+    return failures.length === 0 ? 0 : 1;
   } catch (error) {
     say(`e2e run failed: ${error instanceof Error ? error.message : String(error)}`);
-    await reportFailure(page, workbenchLog, serverLog);
     return 1;
   } finally {
     clearTimeout(deadline);
@@ -202,6 +219,187 @@ async function main(): Promise<number> {
     process.off('SIGTERM', onSignal);
     await cleanup.runAll();
   }
+}
+
+interface SessionOptions {
+  /** `trusted` or `untrusted`: names the session in the log and its failure files */
+  readonly name: string;
+  /** the session's own folder (server data, user data, extensions, workspace copy, HOME, TMPDIR) */
+  readonly dir: string;
+  /** the bundled suite module (exports run()) */
+  readonly suite: string;
+  /** false: --disable-workspace-trust; true: trust is on and the fresh folder is not trusted */
+  readonly workspaceTrust: boolean;
+  /** written to the server's machine settings (`<user-data-dir>/Machine/settings.json`) */
+  readonly machineSettings: Record<string, unknown>;
+  /** added to the server's environment, which its extension host inherits */
+  readonly env: Record<string, string>;
+  readonly install: { readonly node: string; readonly serverMain: string; readonly key: string };
+  readonly browser: Browser;
+  readonly abort: Abort;
+  readonly cleanup: Cleanup;
+}
+
+interface Failure {
+  readonly name: string;
+  code: number;
+}
+
+interface SessionResult extends Failure {
+  summary: { passed: number; failed: number };
+  readonly ms: number;
+}
+
+/**
+ * One VS Code server with one workbench page running one suite: returns the suite's exit code
+ * (0 when every scenario passed) and its counts. The server is stopped and the page closed before
+ * it returns; on failure the screenshot and logs are saved first.
+ */
+async function runSession(options: SessionOptions): Promise<SessionResult> {
+  const { abort, install } = options;
+  const started = Date.now();
+  let page: Page | undefined;
+  const serverLog = path.join(options.dir, 'server.log');
+  const workbenchLog: string[] = [];
+  let summary: { passed: number; failed: number } | undefined;
+  const local = new Cleanup();
+  say(`session "${options.name}": workspace trust ${options.workspaceTrust ? 'on, folder not trusted' : 'off (--disable-workspace-trust)'}`);
+  try {
+    await mkdir(options.dir, { recursive: true });
+    const workspace = await copyWorkspace(options.dir);
+    const machineSettings = path.join(options.dir, 'user-data', 'Machine', 'settings.json');
+    await mkdir(path.dirname(machineSettings), { recursive: true });
+    await writeFile(machineSettings, `${JSON.stringify(options.machineSettings, null, 2)}\n`);
+
+    const extensionPath = VSIX ? await installVsix(install.node, install.serverMain, path.resolve(REPO_ROOT, VSIX), options.dir) : REPO_ROOT;
+
+    const port = await freePort();
+    const serverStarted = Date.now();
+    const server = await startServer(install.node, install.serverMain, port, options.dir, serverLog, options.env, options.workspaceTrust);
+    const exitedEarly = new Promise<never>((_, reject) => {
+      server.once('exit', (code, signal) => reject(new Error(`the VS Code server exited early (${signal ?? `exit code ${String(code)}`})`)));
+    });
+    exitedEarly.catch(() => undefined);
+    local.add('stop the VS Code server', () => stopServer(server));
+    // both the cleanup of the whole run and the session's own stop it; stopping twice is harmless
+    options.cleanup.add(`stop the ${options.name} VS Code server`, () => stopServer(server));
+    const race = <T>(promise: Promise<T>): Promise<T> => abort.race(Promise.race([promise, exitedEarly]));
+    await race(waitForVersion(port, SERVER_READY_TIMEOUT_MS));
+    const serverReadyMs = Date.now() - serverStarted;
+    say(`VS Code server (${install.key}) ready on port ${port} in ${serverReadyMs} ms`);
+
+    // a fresh browser context: no storage, so no remembered trust decision
+    const browserContext = await race(options.browser.newContext({ viewport: { width: 1280, height: 800 } }));
+    local.add('close the page', () => closeContext(browserContext));
+    page = await race(browserContext.newPage());
+    const crashed = new Promise<never>((_, reject) => page?.once('crash', () => reject(new Error('the workbench page crashed'))));
+    crashed.catch(() => undefined);
+    page.on('pageerror', (error) => workbenchLog.push(`[pageerror] ${error.stack ?? error.message}`));
+
+    let resolveExit: (code: number) => void = () => undefined;
+    const exited = new Promise<number>((resolve) => {
+      resolveExit = resolve;
+    });
+    await page.exposeFunction('codeAutomationExit', (code: number) => resolveExit(code));
+    const markers = options.env['E2E_SCREENSHOT_DIR'];
+    const shown = page;
+    await page.exposeFunction('codeAutomationLog', (level: string, args: unknown[]) => {
+      const line = printWorkbenchLog(level, args);
+      workbenchLog.push(line);
+      const counts = SUITE_SUMMARY.exec(line);
+      if (counts) summary = { passed: Number(counts[1]), failed: Number(counts[2]) };
+      const name = markers ? SCREENSHOT_LINE.exec(line)?.[1] : undefined;
+      if (name && markers) void screenshot(shown, name, markers);
+    });
+
+    const workbenchStarted = Date.now();
+    await race(page.goto(workbenchUrl(port, workspace, options.suite, extensionPath), { waitUntil: 'domcontentloaded', timeout: 60_000 }));
+    const code = await race(Promise.race([exited, crashed]));
+    say(
+      `session "${options.name}" ${code === 0 ? 'passed' : `failed (exit code ${code})`}: server ready ${serverReadyMs} ms, ` +
+        `workbench + suite ${Date.now() - workbenchStarted} ms`,
+    );
+    if (code !== 0) await reportFailure(options.name, page, workbenchLog, serverLog);
+    return { name: options.name, code, summary: summary ?? { passed: 0, failed: code === 0 ? 0 : 1 }, ms: Date.now() - started };
+  } catch (error) {
+    say(`session "${options.name}" failed: ${error instanceof Error ? error.message : String(error)}`);
+    await reportFailure(options.name, page, workbenchLog, serverLog);
+    return { name: options.name, code: 1, summary: { passed: summary?.passed ?? 0, failed: (summary?.failed ?? 0) + 1 }, ms: Date.now() - started };
+  } finally {
+    await local.runAll();
+  }
+}
+
+/** What the suite may use of the test API server (E2E_CLUSTER names a file with this JSON). */
+function e2eClusterInfo(cluster: TestCluster): E2eCluster {
+  return {
+    url: cluster.url,
+    ca: cluster.ca,
+    kubeconfig: cluster.kubeconfig,
+    adminContext: 'netpol-test-admin',
+    restrictedContext: 'netpol-test-restricted',
+    adminToken: cluster.adminToken,
+  };
+}
+
+const COUNTED_CONTEXT = 'untrusted-repo-cluster';
+
+/** A kubeconfig whose only cluster is the connection counter (the token is never sent: TLS fails first). */
+function countedKubeconfig(port: number): string {
+  return [
+    'apiVersion: v1',
+    'kind: Config',
+    `current-context: ${COUNTED_CONTEXT}`,
+    'clusters:',
+    `  - name: counted`,
+    '    cluster:',
+    `      server: https://127.0.0.1:${port}`,
+    '      insecure-skip-tls-verify: true',
+    'users:',
+    '  - name: counted',
+    '    user:',
+    '      token: not-a-real-token',
+    'contexts:',
+    `  - name: ${COUNTED_CONTEXT}`,
+    '    context:',
+    '      cluster: counted',
+    '      user: counted',
+    '',
+  ].join('\n');
+}
+
+interface ConnectionCounter {
+  readonly port: number;
+  /** one line per accepted connection, for the suite to read */
+  readonly log: string;
+  count(): number;
+  close(): Promise<void>;
+}
+
+/**
+ * A loopback TCP listener that counts the connections it accepts (each is logged and closed at
+ * once). Not a Kubernetes API: it only proves whether anything tried to reach the cluster.
+ */
+async function startConnectionCounter(log: string): Promise<ConnectionCounter> {
+  await writeFile(log, '');
+  let count = 0;
+  const server = createServer((socket) => {
+    count++;
+    appendFileSync(log, `${new Date().toISOString()} connection ${count} from ${socket.remoteAddress ?? '?'}:${String(socket.remotePort)}\n`);
+    socket.destroy();
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  const address = server.address();
+  if (typeof address !== 'object' || !address) throw new Error('the connection counter has no port');
+  return {
+    port: address.port,
+    log,
+    count: () => count,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }
 
 function workbenchUrl(port: number, workspace: string, suite: string, extensionPath: string): string {
@@ -253,7 +451,7 @@ async function installVsix(node: string, serverMain: string, vsix: string, runDi
 }
 
 /** VS Code's own server, in its own process group (it starts watcher and extension host children). */
-async function startServer(node: string, serverMain: string, port: number, runDir: string, logFile: string, extraEnv: Record<string, string>): Promise<ChildProcess> {
+async function startServer(node: string, serverMain: string, port: number, runDir: string, logFile: string, extraEnv: Record<string, string>, workspaceTrust: boolean): Promise<ChildProcess> {
   const home = path.join(runDir, 'home');
   const tmp = path.join(runDir, 'tmp');
   await Promise.all([mkdir(home, { recursive: true }), mkdir(tmp, { recursive: true })]);
@@ -264,7 +462,8 @@ async function startServer(node: string, serverMain: string, port: number, runDi
     '--accept-server-license-terms',
     '--enable-smoke-test-driver',
     '--disable-telemetry',
-    '--disable-workspace-trust',
+    // without it the workbench decides trust itself: a folder nobody trusted yet is not trusted
+    ...(workspaceTrust ? [] : ['--disable-workspace-trust']),
     ...['--server-data-dir', path.join(runDir, 'server-data')],
     ...['--user-data-dir', path.join(runDir, 'user-data')],
     ...['--extensions-dir', path.join(runDir, 'extensions')],
@@ -322,11 +521,28 @@ function groupAlive(pid: number | undefined): boolean {
   }
 }
 
+async function closeContext(context: BrowserContext): Promise<void> {
+  await boundedClose(context.close(), 'the workbench page');
+}
+
 async function closeBrowser(browser: Browser): Promise<void> {
-  await Promise.race([
-    browser.close(),
-    delay(BROWSER_CLOSE_TIMEOUT_MS).then(() => say(`the browser did not close within ${BROWSER_CLOSE_TIMEOUT_MS / 1000} s`)),
-  ]);
+  await boundedClose(browser.close(), 'the browser');
+}
+
+/** Waits for `closing` at most BROWSER_CLOSE_TIMEOUT_MS, and says so when it took longer. */
+async function boundedClose(closing: Promise<void>, what: string): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<void>((resolve) => {
+    timer = setTimeout(() => {
+      say(`${what} did not close within ${BROWSER_CLOSE_TIMEOUT_MS / 1000} s`);
+      resolve();
+    }, BROWSER_CLOSE_TIMEOUT_MS);
+  });
+  try {
+    await Promise.race([closing, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**
@@ -335,15 +551,14 @@ async function closeBrowser(browser: Browser): Promise<void> {
  */
 function printWorkbenchLog(level: string, args: readonly unknown[]): string {
   const text = args.map((arg) => (typeof arg === 'string' ? arg : JSON.stringify(arg))).join(' ');
-  if (SUITE_SUMMARY.test(text)) suiteSummary = text;
   const line = level === 'error' || level === 'warn' ? `[${level}] ${text}` : text;
   if (VERBOSE || !WORKBENCH_CHATTER.some((pattern) => pattern.test(text))) process.stdout.write(`${line}\n`);
   return line;
 }
 
 /** Saves a screenshot of the workbench, the whole workbench log and the server log next to each other. */
-async function reportFailure(page: Page | undefined, workbenchLog: readonly string[], serverLog: string | undefined): Promise<void> {
-  const stem = path.join(E2E_CACHE, `failure-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+async function reportFailure(session: string, page: Page | undefined, workbenchLog: readonly string[], serverLog: string | undefined): Promise<void> {
+  const stem = path.join(E2E_CACHE, `failure-${new Date().toISOString().replace(/[:.]/g, '-')}-${session}`);
   await mkdir(E2E_CACHE, { recursive: true });
   if (page && !page.isClosed()) {
     try {
@@ -383,7 +598,7 @@ function freePort(): Promise<number> {
 // Every step above is bounded; the explicit exit covers handles a library may leave open.
 main().then(
   (code) => {
-    process.stdout.write(`${suiteSummary ?? `e2e: 0 passed, ${code === 0 ? 0 : 1} failed`}\n`);
+    process.stdout.write(`e2e: ${totals?.passed ?? 0} passed, ${totals?.failed ?? (code === 0 ? 0 : 1)} failed\n`);
     process.exitCode = code;
     setTimeout(() => process.exit(code), 5_000).unref();
   },

@@ -21,6 +21,7 @@ import { compareWithBaseline } from '../report';
 import { readBaseline, reportFormatOf, writeCheckReport } from './checkReport';
 import { CONNECTIVITY_USAGE, DIFF_USAGE, EXPLAIN_USAGE, connectivityCommand, diffCommand, explainCommand } from './reachabilityCommands';
 import { SYNTHESIZE_USAGE, synthesizeCommand } from './synthesizeCommand';
+import { DRIFT_USAGE, driftCommand } from './driftCommand';
 
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
@@ -51,8 +52,8 @@ Options:
 Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or I/O error.
 
 Other commands: connectivity (what may talk to what), explain (why a connection is allowed
-or denied), diff (what an edit opens and cuts off), synthesize (least-privilege policies from
-observed flows); netpol-guardrails COMMAND --help for each.`;
+or denied), diff (what an edit opens and cuts off), drift (the repository against a cluster),
+synthesize (least-privilege policies from observed flows); netpol-guardrails COMMAND --help for each.`;
 
 export interface CliIO {
   readonly cwd: string;
@@ -161,11 +162,13 @@ function check(args: string[], io: CliIO): number {
   return counted.some((r) => SEVERITY_ORDER[r.finding.severity] >= threshold) ? EXIT_FINDINGS : EXIT_OK;
 }
 
-/** Runs the CLI and returns its exit code; never throws. */
-export function runCli(argv: readonly string[], io: CliIO): number {
+/** Runs the CLI and returns its exit code (a promise for the commands that talk to a cluster); never throws. */
+export function runCli(argv: readonly string[], io: CliIO): number | Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
+      case 'drift':
+        return driftCommand(rest, io).catch((error: unknown) => failed(command, error, io));
       case 'check':
         return check(rest, io);
       case 'connectivity':
@@ -190,14 +193,18 @@ export function runCli(argv: readonly string[], io: CliIO): number {
         throw new UsageError(`unknown command "${command}"`);
     }
   } catch (error) {
-    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      const usage = command === 'connectivity' ? CONNECTIVITY_USAGE : command === 'explain' ? EXPLAIN_USAGE : command === 'diff' ? DIFF_USAGE : command === 'synthesize' ? SYNTHESIZE_USAGE : USAGE;
-      io.stderr(`netpol-guardrails: ${(error as Error).message}\n${command === 'check' ? '' : `\n${usage}\n`}`);
-      return EXIT_USAGE;
-    }
-    io.stderr(`netpol-guardrails: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return failed(command, error, io);
+  }
+}
+
+function failed(command: string | undefined, error: unknown, io: CliIO): number {
+  if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    const usage = command === 'connectivity' ? CONNECTIVITY_USAGE : command === 'explain' ? EXPLAIN_USAGE : command === 'diff' ? DIFF_USAGE : command === 'drift' ? DRIFT_USAGE : command === 'synthesize' ? SYNTHESIZE_USAGE : USAGE;
+    io.stderr(`netpol-guardrails: ${(error as Error).message}\n${command === 'check' ? '' : `\n${usage}\n`}`);
     return EXIT_USAGE;
   }
+  io.stderr(`netpol-guardrails: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  return EXIT_USAGE;
 }
 
 export function readStdinSync(): Uint8Array {

@@ -1,6 +1,6 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { ApiStatusError, createTransport, statusMessage } from './apiTransport';
-import { clusterPod, objectContribution, type ClusterPod, type ClusterSnapshot } from './clusterInventory';
+import { clusterObjectText, clusterPod, objectContribution, parseClusterObjectUri, type ClusterPod, type ClusterSnapshot } from './clusterInventory';
 import { type ClusterCounts, type ClusterDenial, type ClusterKind, type ClusterState, type ClusterStatus } from './clusterTypes';
 import { KubeconfigError, loadKubeconfig, type LoadedKubeconfig } from './kubeconfig';
 import { Reflector, type ReflectorOptions } from './reflector';
@@ -229,6 +229,19 @@ export class ClusterConnection implements Disposable {
     return snapshot;
   }
 
+  /**
+   * The text of a cached object named by its netpol-cluster: URI (the text its findings' ranges
+   * are offsets into), or undefined when the cache has no such object in the current context.
+   */
+  objectText(uri: string): string | undefined {
+    const parsed = parseClusterObjectUri(uri);
+    const session = this.session;
+    if (!parsed || !session || parsed.context !== session.context) return undefined;
+    const reflector = session.reflectors.find((r) => r.type.kind.toLowerCase() === parsed.kind);
+    const object = reflector?.items.get(`${parsed.namespace ?? ''}/${parsed.name}`);
+    return object ? clusterObjectText(object) : undefined;
+  }
+
   private load(source: ConnectOptions): LoadedKubeconfig {
     return loadKubeconfig({
       path: source.kubeconfig,
@@ -338,7 +351,7 @@ export class ClusterConnection implements Disposable {
   }
 }
 
-function describeDenial(kind: ClusterKind, group: string, resource: string, verb: 'list' | 'watch', error: ApiStatusError | Error | undefined): ClusterDenial {
+export function describeDenial(kind: ClusterKind, group: string, resource: string, verb: 'list' | 'watch', error: ApiStatusError | Error | undefined): ClusterDenial {
   const groupText = group === '' ? 'core group' : `group ${group}`;
   const apiMessage = error instanceof ApiStatusError ? statusMessage(error.body) : error?.message;
   return {

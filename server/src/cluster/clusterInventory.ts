@@ -21,6 +21,28 @@ export function clusterObjectUri(context: string, kind: string, namespace: strin
   return `${CLUSTER_URI_SCHEME}://${ctx}/namespaces/${encodeURIComponent(namespace)}/${kind.toLowerCase()}/${encodeURIComponent(name)}`;
 }
 
+/** The parts of a clusterObjectUri (kind in lower case, as in the URI), or undefined for another URI. */
+export function parseClusterObjectUri(uri: string): { context: string; kind: string; namespace: string | undefined; name: string } | undefined {
+  const prefix = `${CLUSTER_URI_SCHEME}://`;
+  if (!uri.startsWith(prefix)) return undefined;
+  const parts = uri.slice(prefix.length).split('/');
+  try {
+    if (parts.length === 3 && parts[1] === 'namespaces') return { context: decodeURIComponent(parts[0]!), kind: 'namespace', namespace: undefined, name: decodeURIComponent(parts[2]!) };
+    if (parts.length === 5 && parts[1] === 'namespaces') {
+      return { context: decodeURIComponent(parts[0]!), kind: parts[3]!, namespace: decodeURIComponent(parts[2]!), name: decodeURIComponent(parts[4]!) };
+    }
+  } catch {
+    // a malformed escape: not one of ours
+    return undefined;
+  }
+  return undefined;
+}
+
+/** The text a cluster object's inventory entries were placed in (ClusterObject.chunkText): its pretty JSON. */
+export function clusterObjectText(object: Obj): string {
+  return JSON.stringify(object, null, 2);
+}
+
 /** What the inventory has no field for: a pod's addresses and phase. */
 export interface ClusterPod {
   readonly namespace: string;
@@ -90,7 +112,7 @@ class ClusterObject implements ManifestObject {
   }
 
   get chunkText(): string {
-    return (this.text ??= JSON.stringify(this.value, null, 2));
+    return (this.text ??= clusterObjectText(this.value));
   }
 
   get node(): YAMLMap<unknown, unknown> {

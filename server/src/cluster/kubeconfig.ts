@@ -1,7 +1,17 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
+import type * as KubernetesClient from './kubernetesClient';
+
+let kubernetesClient: typeof KubernetesClient | undefined;
+
+/** A new KubeConfig; the first call loads @kubernetes/client-node (see kubernetesClient.ts). */
+function newKubeConfig(): KubeConfig {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, not at server start (dist/kubernetes.js)
+  kubernetesClient ??= require('./kubernetesClient') as typeof KubernetesClient;
+  return new kubernetesClient.KubeConfig();
+}
 
 /**
  * Which kubeconfig to read, as kubectl decides: an explicit path (the machine-scoped setting)
@@ -43,13 +53,13 @@ export function loadKubeconfig(source: KubeconfigSource = {}): LoadedKubeconfig 
   if (present.length === 0) {
     throw new KubeconfigError(`No kubeconfig found (looked for ${files.join(', ')}). Set netpolGuardrails.cluster.kubeconfig or KUBECONFIG.`);
   }
-  const config = new KubeConfig();
+  const config = newKubeConfig();
   let first = true;
   for (const file of present) {
     try {
       if (first) config.loadFromFile(file);
       else {
-        const other = new KubeConfig();
+        const other = newKubeConfig();
         other.loadFromFile(file);
         mergeFirstWins(config, other);
       }

@@ -1,11 +1,12 @@
 import type { Connection } from 'vscode-languageserver';
 import type { ClusterConnection } from '../cluster/clusterConnection';
-import { ClusterRequest, ClusterStatusNotification, type ClusterParams, type ClusterStatus } from '../protocol';
+import { ClusterObjectRequest, ClusterRequest, ClusterStatusNotification, type ClusterObjectParams, type ClusterParams, type ClusterStatus } from '../protocol';
 import { CLUSTER_SETTINGS_SECTION, normalizeClusterSettings, type ClusterSettings } from '../settings';
 
 /**
- * The live-cluster connection on the LSP: `netpolGuardrails/cluster` (connect, disconnect, status)
- * and a `netpolGuardrails/clusterStatus` notification on every change. The server never connects
+ * The live-cluster connection on the LSP: `netpolGuardrails/cluster` (connect, disconnect, status),
+ * `netpolGuardrails/clusterObject` (a cached object's text, for the read-only documents of
+ * findings about cluster objects) and a `netpolGuardrails/clusterStatus` notification on every change. The server never connects
  * on its own: only a client's connect does, and the VS Code client sends it from trusted
  * workspaces only. The request answers at once: the network work runs in the background.
  */
@@ -35,6 +36,11 @@ export function registerCluster(connection: Connection, cluster: ClusterConnecti
       default:
         return cluster.readKubeconfig(source);
     }
+  });
+
+  connection.onRequest(ClusterObjectRequest.method, (params: ClusterObjectParams): { text: string } | null => {
+    const text = cluster.objectText(params.uri);
+    return text === undefined ? null : { text };
   });
 
   connection.onShutdown(() => cluster.dispose());

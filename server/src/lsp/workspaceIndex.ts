@@ -12,6 +12,7 @@ import {
   decodeManifestBytes,
   fileTooLargeFinding,
   parseConfig,
+  type ClusterObjects,
   type CoverageReport,
   type Finding,
   type GuardrailConfig,
@@ -46,6 +47,15 @@ export interface WorkspaceIndexOptions {
   readonly onOthersChanged: () => void;
   /** full reads of many files run on up to `jobs` worker threads running `script` (analysisThreads.ts) */
   readonly analysisThreads?: { readonly script: string; readonly jobs: number };
+  /** the text of an object that is not a file (a cluster object's netpol-cluster: URI), for positions */
+  readonly externalText?: (uri: string) => string | undefined;
+}
+
+/** Cluster objects are named by this scheme (cluster/clusterInventory.ts); they are never files of the index. */
+const CLUSTER_SCHEME_PREFIX = 'netpol-cluster:';
+
+function isClusterUri(uri: string): boolean {
+  return uri.startsWith(CLUSTER_SCHEME_PREFIX);
 }
 
 const CONFIG_RULE_IDS = GUARDRAIL_RULES.map((r) => r.id);
@@ -63,6 +73,8 @@ export class WorkspaceIndex {
   private readonly indexedVersions = new Map<string, number>();
   /** the latest pending update of each open document */
   private readonly pending = new Map<string, Promise<void>>();
+  /** the connected cluster's objects, merged into each folder's inventory as its inventorySource says */
+  private clusterObjects: ClusterObjects | undefined;
 
   constructor(private readonly options: WorkspaceIndexOptions) {}
 
@@ -129,6 +141,7 @@ export class WorkspaceIndex {
     folder.matcher = (path: string) => include(path) && !exclude(path);
     folder.excludesDirectory = (path: string) => exclude(path) || exclude(`${path}/.probe`);
     folder.maxFileSize = settings.maxFileSize;
+    folder.analysis.setCluster(this.clusterObjects, settings.inventorySource);
     await this.loadConfig(folder);
     for (const name of folder.analysis.fileNames()) folder.analysis.remove(name);
     if (!settings.enable) return;
@@ -238,8 +251,24 @@ export class WorkspaceIndex {
     return folder !== this.loose && uri === `${folder.uri}/${CONFIG_FILE_NAME}` ? folder : undefined;
   }
 
+  /**
+   * The connected cluster's objects changed (undefined: none now): every folder merges them as its
+   * inventorySource setting says, and the client is asked to refresh if any findings moved.
+   */
+  async setClusterObjects(objects: ClusterObjects | undefined): Promise<void> {
+    await this.scanning;
+    this.clusterObjects = objects;
+    const folders = [...this.folders.values()];
+    for (const folder of folders) folder.analysis.setCluster(objects, (await this.options.settings(folder.uri)).inventorySource);
+    // files outside every folder see the cluster only when there is no folder
+    if (folders.length === 0) this.loose.analysis.setCluster(objects, DEFAULT_SETTINGS.inventorySource);
+    this.notifyIfOthersChanged([...folders, this.loose], undefined);
+  }
+
   /** An open document changed (or opened): its text replaces the disk's. */
   documentChanged(document: TextDocument): Promise<void> {
+    // a cluster object opened read-only is shown, never indexed as a file
+    if (isClusterUri(document.uri)) return Promise.resolve();
     const previous = this.pending.get(document.uri) ?? Promise.resolve();
     // one update at a time per document, in order; a later pull waits for it
     const run = previous.then(() => this.applyDocument(document));
@@ -269,6 +298,7 @@ export class WorkspaceIndex {
 
   /** An open document closed: fall back to the disk (or drop it if it is not part of the index). */
   async documentClosed(uri: string): Promise<void> {
+    if (isClusterUri(uri)) return;
     await this.scanning;
     await this.pending.get(uri);
     this.pending.delete(uri);
@@ -319,10 +349,26 @@ export class WorkspaceIndex {
   /** The findings of one file: its own and the guardrails placed in it (current with the editor). */
   async findingsFor(uri: string): Promise<Finding[]> {
     await this.scanning;
+    if (isClusterUri(uri)) return this.clusterFindings(uri);
     await this.pending.get(uri);
     const open = this.options.documents.get(uri);
     if (open && this.indexedVersions.get(uri) !== open.version) await this.documentChanged(open);
     return this.findingsOf(this.folderOf(uri)).get(uri) ?? [];
+  }
+
+  /** The findings placed in a cluster object: those of every folder whose inventory holds it, once each. */
+  private clusterFindings(uri: string): Finding[] {
+    const seen = new Set<string>();
+    const out: Finding[] = [];
+    for (const folder of [...this.folders.values(), this.loose]) {
+      for (const f of this.findingsOf(folder).get(uri) ?? []) {
+        const key = `${f.ruleId}@${f.range.start}-${f.range.end}:${f.message}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        out.push(f);
+      }
+    }
+    return out;
   }
 
   /**
@@ -330,13 +376,13 @@ export class WorkspaceIndex {
    * re-runs every guardrail): its folder's inventory and configuration as they are, whether they
    * hold the editor's text of the file, and its findings when they do.
    */
-  async authoringState(uri: string): Promise<{ current: boolean; findings: Finding[] | undefined; inventory: Inventory; config: GuardrailConfig }> {
+  async authoringState(uri: string): Promise<{ current: boolean; findings: Finding[] | undefined; inventory: Inventory; workspaceInventory: Inventory; config: GuardrailConfig }> {
     await this.scanning;
     const folder = this.folderOf(uri);
     const open = this.options.documents.get(uri);
     const current = open === undefined || this.indexedVersions.get(uri) === open.version;
     const findings = current && folder.findings ? (folder.findings.get(uri) ?? []) : undefined;
-    return { current, findings, inventory: folder.analysis.inventory(), config: folder.analysis.configuration() };
+    return { current, findings, inventory: folder.analysis.inventory(), workspaceInventory: folder.analysis.workspaceInventory(), config: folder.analysis.configuration() };
   }
 
   /** The coverage summary of a folder (the first, or the loose files when there is none). */
@@ -360,6 +406,10 @@ export class WorkspaceIndex {
   textDocument(uri: string): TextDocument | undefined {
     const open = this.options.documents.get(uri);
     if (open) return open;
+    if (isClusterUri(uri)) {
+      const text = this.options.externalText?.(uri);
+      return text === undefined ? undefined : TextDocument.create(uri, 'json', 0, text);
+    }
     const text = this.folderOf(uri).analysis.textOf(uri);
     return text === undefined ? undefined : TextDocument.create(uri, 'yaml', 0, text);
   }

@@ -12,6 +12,7 @@ import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../../client/src/extension';
 import type { GeneratePoliciesOutcome } from '../../../client/src/generatePolicies';
 import type { CheckWorkspaceResult, ExplainConnectionResult, ShowImpactResult } from '../../../server/src/protocol';
+import { adminApi, e2eCluster, pickCluster, waitForStatusItem } from './cluster';
 import { describeDiagnostics, diagnosticCode, runScenarios, screenshot, waitFor, waitForDiagnostics, withDeadline, type Scenario } from './scenarioRunner';
 
 const EXTENSION_ID = 'netpol-guardrails.netpol-guardrails';
@@ -23,6 +24,8 @@ interface Metrics {
   activationMs?: number;
   /** server process start to the end of its `initialized` (measured by the server) */
   serverStartupMs?: number;
+  /** activationMs cut at the client's and the server's milestones (ms, in order; they add up to it) */
+  activationBreakdown?: Record<string, number>;
   /** openTextDocument to the first diagnostic of a file */
   firstDiagnosticsMs?: number;
   /** applyEdit of the fix to the diagnostic's disappearance */
@@ -37,6 +40,19 @@ interface Metrics {
 }
 
 const metrics: Metrics = {};
+
+function extensionApi(): ExtensionApi {
+  const extension = vscode.extensions.getExtension<ExtensionApi>(EXTENSION_ID);
+  assert.ok(extension?.isActive, `extension ${EXTENSION_ID} is active`);
+  return extension.exports;
+}
+
+/** Items of a list answer of the API server. */
+function listItems(body: unknown): unknown[] {
+  const items = (body as { items?: unknown } | undefined)?.items;
+  assert.ok(Array.isArray(items), `a list answer: ${JSON.stringify(body).slice(0, 300)}`);
+  return items;
+}
 
 function workspaceFile(relativePath: string): vscode.Uri {
   const folder = vscode.workspace.workspaceFolders?.[0];
@@ -76,6 +92,16 @@ const scenarios: Scenario[] = [
       assert.ok(ready.startupMs >= 0, 'the server reports its startup time');
       metrics.activationMs = ready.readyAt - api.activatedAt;
       metrics.serverStartupMs = ready.startupMs;
+      // where the wait goes, in order (each from the previous milestone)
+      const server = ready.server;
+      metrics.activationBreakdown = {
+        activateToClientStart: ready.clientStartAt - api.activatedAt,
+        clientStartToProcessStart: server.processStartAt - ready.clientStartAt,
+        processStartToListening: server.listeningAt - server.processStartAt,
+        listeningToInitialize: server.initializeAt - server.listeningAt,
+        initializeToInitialized: server.initializedAt - server.initializeAt,
+        initializedToReadyReceived: ready.readyAt - server.initializedAt,
+      };
     },
   },
   {
@@ -308,6 +334,87 @@ const scenarios: Scenario[] = [
       await vscode.workspace.fs.delete(written);
       await vscode.workspace.fs.delete(flows);
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    },
+  },
+  {
+    name: 'the cluster status bar item shows the kubeconfig of the machine settings as not connected',
+    async run() {
+      const cluster = e2eCluster();
+      const view = await waitForStatusItem(extensionApi(), (v) => v.shown && v.status?.state === 'disconnected', 'the status bar item, disconnected');
+      assert.equal(view.text, '$(cloud) Cluster: not connected');
+      assert.deepEqual(view.status?.kubeconfigFiles, [cluster.kubeconfig]);
+      assert.deepEqual([...(view.status?.contexts ?? [])].sort(), [cluster.adminContext, cluster.restrictedContext].sort());
+      assert.match(view.tooltip, /\*\*Live cluster: disconnected\*\*/);
+      assert.match(view.tooltip, /Click to switch context or disconnect/);
+    },
+  },
+  {
+    name: 'connecting from the status bar command (admin context) shows connected with the live counts of the test API server',
+    async run() {
+      const cluster = e2eCluster();
+      const api = adminApi(cluster);
+      try {
+        // something of ours in the cluster, so the counts are not only what the API server creates
+        const namespace = await api.admin('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'e2e-status' } });
+        assert.equal(namespace.status, 201, JSON.stringify(namespace.body));
+        const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web', labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'registry.example/web:1' }] } };
+        const created = await api.admin('POST', '/api/v1/namespaces/e2e-status/pods', pod);
+        assert.equal(created.status, 201, JSON.stringify(created.body));
+        const namespaces = listItems((await api.admin('GET', '/api/v1/namespaces')).body).length;
+        const pods = listItems((await api.admin('GET', '/api/v1/pods')).body).length;
+        assert.ok(pods >= 1);
+
+        const answer = await pickCluster(cluster.adminContext);
+        assert.ok(answer, 'the command answers with the status');
+        assert.equal(answer.context, cluster.adminContext);
+        assert.ok(answer.state === 'connecting' || answer.state === 'connected', `state ${answer.state}`);
+        const view = await waitForStatusItem(
+          extensionApi(),
+          (v) => v.status?.state === 'connected' && v.status.context === cluster.adminContext && v.status.counts.namespaces === namespaces && v.status.counts.pods === pods,
+          `connected to ${cluster.adminContext} with ${namespaces} namespaces and ${pods} pods`,
+        );
+        assert.equal(view.shown, true);
+        assert.equal(view.text, `$(cloud) ${cluster.adminContext}: connected`);
+        assert.equal(view.status?.server, cluster.url);
+        assert.deepEqual(view.status?.denied, []);
+        assert.match(view.tooltip, /\*\*Live cluster: connected\*\*/);
+        assert.ok(view.tooltip.includes(`Context: \`${cluster.adminContext}\` (${cluster.url})`), view.tooltip);
+        assert.ok(view.tooltip.includes(`${namespaces} namespaces, ${pods} pods`), view.tooltip);
+        await screenshot('cluster-status');
+      } finally {
+        api.close();
+      }
+    },
+  },
+  {
+    name: "switching to the restricted user's context shows the kinds RBAC denies",
+    async run() {
+      const cluster = e2eCluster();
+      await pickCluster(cluster.restrictedContext);
+      // the restricted user may list and watch namespaces only (test/cluster/setup.go)
+      const denied = ['DaemonSet', 'Deployment', 'NetworkPolicy', 'Pod', 'ReplicaSet', 'StatefulSet'];
+      const view = await waitForStatusItem(
+        extensionApi(),
+        (v) => v.status?.context === cluster.restrictedContext && v.status.state === 'connected' && v.status.denied.length === denied.length,
+        `${cluster.restrictedContext} connected with ${denied.length} kinds denied`,
+      );
+      assert.deepEqual(view.status?.denied.map((d) => d.kind).sort(), denied);
+      assert.equal(view.text, `$(cloud) ${cluster.restrictedContext}: connected (${denied.length} kinds denied)`);
+      assert.ok(view.status && view.status.counts.namespaces > 0 && view.status.counts.pods === 0, JSON.stringify(view.status?.counts));
+      // the denials are appended as text: spaces come as &nbsp;, markdown punctuation escaped
+      const tooltip = view.tooltip.replace(/&nbsp;/g, ' ').replace(/\\([\\`*_{}[\]()#+\-.!<>"])/g, '$1');
+      assert.match(tooltip, /missing permission "list" on pods \(core group\) in all namespaces/);
+      assert.match(tooltip, /missing permission "list" on networkpolicies \(group networking\.k8s\.io\)/);
+    },
+  },
+  {
+    name: "Disconnect from the status bar's quick pick returns the item to not connected",
+    async run() {
+      const answer = await pickCluster('Disconnect');
+      assert.equal(answer?.state, 'disconnected');
+      const view = await waitForStatusItem(extensionApi(), (v) => v.status?.state === 'disconnected', 'disconnected');
+      assert.equal(view.shown, true);
+      assert.equal(view.text, '$(cloud) Cluster: not connected');
     },
   },
   {

@@ -35,6 +35,18 @@ export interface AuthoringAction {
    * with the same dedupeKey make the same change (one DNS policy per namespace)
    */
   readonly fixAll?: { readonly dedupeKey: string };
+  /**
+   * set when the action only appends this NetworkPolicy document to the file: an adapter may write
+   * it to a new file beside the current one instead (the templateTarget setting)
+   */
+  readonly newPolicy?: NewPolicy;
+}
+
+/** A generated policy document on its own: no `---` before it, in the file's line ends and indentation. */
+export interface NewPolicy {
+  readonly name: string;
+  readonly namespace: string;
+  readonly text: string;
 }
 
 export function styleOf(text: string): { eol: string; seqIndent: string } {
@@ -67,7 +79,7 @@ function takenNames(ctx: AuthoringContext, namespace: string): Set<string> {
 }
 
 /** A new NetworkPolicy document appended to the file, named uniquely in its namespace. */
-export function appendPolicy(ctx: AuthoringContext, baseName: string, make: (name: string) => PolicyDocument): { edit: TextEdit; name: string } {
+export function appendPolicy(ctx: AuthoringContext, baseName: string, make: (name: string) => PolicyDocument): { edit: TextEdit; name: string; newPolicy: NewPolicy } {
   const name = uniqueName(baseName, takenNames(ctx, make('x').namespace));
   const policy = make(name);
   ctx.reservedNames?.add(`${policy.namespace}/${name}`);
@@ -75,7 +87,8 @@ export function appendPolicy(ctx: AuthoringContext, baseName: string, make: (nam
   const text = ctx.text;
   const empty = text.trim() === '';
   const lead = empty ? '' : `${text.endsWith('\n') ? '' : style.eol}---${style.eol}`;
-  return { edit: insertAt(text.length, `${lead}${emitDocument(policyEntries(policy), style)}`), name };
+  const document = emitDocument(policyEntries(policy), style);
+  return { edit: insertAt(text.length, `${lead}${document}`), name, newPolicy: { name, namespace: policy.namespace, text: document } };
 }
 
 export function stringAt(object: ObjectText, path: readonly string[]): string | undefined {
