@@ -7,6 +7,7 @@ import {
   GUARDRAIL_RULES,
   SEVERITY_ORDER,
   formatCoverageText,
+  formatFlowSummary,
   parseConfig,
   type Finding,
   type GuardrailConfig,
@@ -19,6 +20,7 @@ import { defaultJobs, loadFiles, workspaceOf } from './loadFiles';
 import { formatJson, formatSarif, formatText, locate, summaryLine, type LocatedFinding } from './formats';
 import { compareWithBaseline } from '../report';
 import { readBaseline, reportFormatOf, writeCheckReport } from './checkReport';
+import { flowFilesOf, flowReadLine, loadFlows, withoutFlowFiles } from './flowOptions';
 import { CONNECTIVITY_USAGE, DIFF_USAGE, EXPLAIN_USAGE, connectivityCommand, diffCommand, explainCommand } from './reachabilityCommands';
 import { SYNTHESIZE_USAGE, synthesizeCommand } from './synthesizeCommand';
 import { DRIFT_USAGE, driftCommand } from './driftCommand';
@@ -45,6 +47,11 @@ Options:
                              summary for CI job summaries and pull request comments
   --baseline FILE            compare with an earlier --format json result: report new and
                              fixed findings, and apply --fail-on to new findings only
+  --flows FILE               observed flows to check the policies against (Hubble's
+                             \`hubble observe -o json\` lines, or the generic JSON lines / CSV of
+                             docs/flows.md); repeat it or separate files with commas. Enables
+                             observed-flow-blocked and observed-flow-unexpected and prints the
+                             observed flows allowed / blocked
   --jobs N                   threads that read and analyse files (default: the cores, at most 4)
   -h, --help                 show this help
   -v, --version              show the version
@@ -99,6 +106,7 @@ function check(args: string[], io: CliIO): number {
       report: { type: 'string' },
       baseline: { type: 'string' },
       jobs: { type: 'string' },
+      flows: { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -121,11 +129,14 @@ function check(args: string[], io: CliIO): number {
   if (values.report !== undefined) reportFormatOf(values.report);
   const baseline = values.baseline === undefined ? undefined : readBaseline(values.baseline, io.cwd);
   const paths = positionals.length > 0 ? positionals : ['.'];
-  const inputs = collectInputs(paths, io.cwd, io.readStdin);
+  const flowFiles = flowFilesOf(values.flows, io.cwd);
+  const inputs = withoutFlowFiles(collectInputs(paths, io.cwd, io.readStdin), flowFiles);
   const { config, configFile, configText, configFindings } = loadConfig(values.config, io.cwd);
   const options = { maxFileSizeBytes: maxFileSize };
   const loaded = loadFiles(inputs, options, jobs, io.workerScript);
   const workspace = workspaceOf(loaded, config, options);
+  const flows = flowFiles.length > 0 ? loadFlows(flowFiles, workspace.inventory(), io) : undefined;
+  if (flows) workspace.setFlows({ flows: flows.flows });
   const texts = new Map<string, string>();
   for (const f of loaded) if (!('skipped' in f)) texts.set(f.path, f.text);
   const byFile = workspace.findings();
@@ -148,12 +159,17 @@ function check(args: string[], io: CliIO): number {
       env: process.env,
     });
   }
-  if (format === 'json') io.stdout(`${formatJson(results, values.coverage ? coverageReport : undefined, baseline && comparison ? { file: baseline.file, status: comparison.status, fixed: comparison.fixed } : undefined)}\n`);
+  const flowSummary = flows ? workspace.coverage().observedFlows : undefined;
+  if (format === 'json') {
+    const observedFlows = flows && flowSummary ? { counts: flows.counts, problems: flows.problems, ...flowSummary } : undefined;
+    io.stdout(`${formatJson(results, values.coverage ? coverageReport : undefined, baseline && comparison ? { file: baseline.file, status: comparison.status, fixed: comparison.fixed } : undefined, observedFlows)}\n`);
+  }
   else if (format === 'sarif') io.stdout(`${formatSarif(results, comparison?.status)}\n`);
   else {
     if (results.length > 0) io.stdout(`${formatText(results)}\n`);
     if (coverageReport && values.coverage) io.stdout(`\nCoverage by namespace:\n${formatCoverageText(coverageReport)}\n`);
     io.stderr(`${summaryLine(results, inputs.length)}\n`);
+    if (flows && flowSummary) io.stderr(`${flowReadLine(flows)}\n${formatFlowSummary(flowSummary)}\n`);
     if (baseline && comparison) io.stderr(`compared with ${baseline.file}: ${comparison.status.filter((s) => s === 'new').length} new, ${comparison.fixed.length} fixed\n`);
   }
   const threshold = SEVERITY_ORDER[failOn];

@@ -72,19 +72,24 @@ export function findFlowEndpoint(index: ReachabilityIndex, e: FlowEndpoint): num
   return undefined;
 }
 
-/** Checks every flow against the inventory's policies (`index` when the caller has one built). */
-export function checkFlows(inventory: Inventory, flows: readonly AggregatedFlow[], token: CancellationToken = NEVER_CANCELLED, index: ReachabilityIndex = new ReachabilityIndex(inventory, token)): FlowCheck {
-  const blocked: FlowVerdictEntry[] = [];
-  const unexpected: FlowVerdictEntry[] = [];
-  let allowed = 0;
-  let allowedObservations = 0;
-  let blockedObservations = 0;
-  let droppedDenied = 0;
-  let notEvaluated = 0;
+export interface FlowJudgement {
+  /** endpoint indexes in the index */
+  readonly from: number;
+  readonly to: number;
+  /** the sides whose policies deny the flow (empty when allowed) */
+  readonly deniedBy: readonly Direction[];
+}
+
+/**
+ * Whether the index's policies allow each flow, side by side with `flows`: undefined for a flow
+ * that cannot be judged (an end the inventory does not define, or two ends outside the cluster).
+ */
+export function judgeFlows(index: ReachabilityIndex, flows: readonly AggregatedFlow[], token: CancellationToken = NEVER_CANCELLED): (FlowJudgement | undefined)[] {
   const table = index.table;
   // per ordered pair: the port set ids each side allows (-1: the side is not isolated)
   const sides = new Map<number, readonly [number, number]>();
   const n = index.size;
+  const out: (FlowJudgement | undefined)[] = [];
   for (const flow of flows) {
     if (token.isCancellationRequested) break;
     const from = findFlowEndpoint(index, flow.source);
@@ -92,7 +97,7 @@ export function checkFlows(inventory: Inventory, flows: readonly AggregatedFlow[
     // two addresses outside the cluster: NetworkPolicies govern neither end. A workload talking to
     // itself (two pods of one Deployment) is judged like any pair: the rules' peers may select it
     if (from === undefined || to === undefined || (from >= index.workloadCount && to >= index.workloadCount)) {
-      notEvaluated++;
+      out.push(undefined);
       continue;
     }
     const key = from * n + to;
@@ -104,19 +109,41 @@ export function checkFlows(inventory: Inventory, flows: readonly AggregatedFlow[
     const deniedBy: Direction[] = [];
     if (pair[0] !== -1 && (pair[0] === PortSetTable.NONE || !contains(table.get(pair[0]), flow.protocol, flow.port))) deniedBy.push('egress');
     if (pair[1] !== -1 && (pair[1] === PortSetTable.NONE || !contains(table.get(pair[1]), flow.protocol, flow.port))) deniedBy.push('ingress');
+    out.push({ from, to, deniedBy });
+  }
+  return out;
+}
+
+/** Checks every flow against the inventory's policies (`index` when the caller has one built). */
+export function checkFlows(inventory: Inventory, flows: readonly AggregatedFlow[], token: CancellationToken = NEVER_CANCELLED, index: ReachabilityIndex = new ReachabilityIndex(inventory, token)): FlowCheck {
+  const blocked: FlowVerdictEntry[] = [];
+  const unexpected: FlowVerdictEntry[] = [];
+  let allowed = 0;
+  let allowedObservations = 0;
+  let blockedObservations = 0;
+  let droppedDenied = 0;
+  let notEvaluated = 0;
+  const judged = judgeFlows(index, flows, token);
+  judged.forEach((judgement, i) => {
+    const flow = flows[i]!;
+    if (!judgement) {
+      notEvaluated++;
+      return;
+    }
+    const entry = { flow, ...judgement };
     if (flow.forwarded > 0) {
-      if (deniedBy.length === 0) {
+      if (judgement.deniedBy.length === 0) {
         allowed++;
         allowedObservations += flow.forwarded;
       } else {
-        blocked.push({ flow, from, to, deniedBy });
+        blocked.push(entry);
         blockedObservations += flow.forwarded;
       }
     } else if (flow.dropped > 0) {
-      if (deniedBy.length === 0) unexpected.push({ flow, from, to, deniedBy });
+      if (judgement.deniedBy.length === 0) unexpected.push(entry);
       else droppedDenied++;
     }
-  }
+  });
   return {
     index,
     blocked,
