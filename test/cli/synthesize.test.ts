@@ -33,8 +33,8 @@ describe('cli: synthesize', () => {
     const r = run(['synthesize', '--flows', flows, manifests]);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, NAMESPACES.map((ns) => `# ${ns}.observed-policies.yaml\n${expected(ns)}`).join('---\n'));
-    assert.match(r.stderr, /^test\/fixtures\/cli\/synthesize\/flows\.jsonl:12: not JSON/m);
-    assert.match(r.stderr, /^read 10 flow record\(s\) from 1 file\(s\) into 10 distinct flow\(s\), 1 malformed line\(s\)/m);
+    assert.match(r.stderr, /^test\/fixtures\/cli\/synthesize\/flows\.jsonl:12: skipped: not JSON/m);
+    assert.match(r.stderr, /^flows: 10 record\(s\) \(7252 observation\(s\)\) in 1 file\(s\) -> 10 distinct flow\(s\), 1 skipped .*, 1 malformed, 1 workload\(s\) not in the manifests$/m);
     assert.match(r.stderr, /^synthesized 11 policies in 3 namespace\(s\) \(ingress-nginx, monitoring, shop\): 9 forwarded flow\(s\) admitted \(1 by the DNS policy\), 1 never forwarded kept denied, 0 outside the policed namespaces, 0 not admitted$/m);
     assert.match(r.stderr, /^checked with the reachability engine: every one of the 9 flow\(s\) allowed, nothing allowed beyond the flows, no API errors$/m);
     assert.match(r.stderr, /shop\.observed-policies\.yaml: public-cidr: shop\/allow-api allows egress to public addresses \(203\.0\.113\.10\/32\)/);
@@ -95,6 +95,22 @@ describe('cli: synthesize', () => {
     assert.deepEqual(json.flows.problems.map((p) => p.line), [12]);
   });
 
+  it('takes comma-separated flow files, and names policies apart from those already in PATH', () => {
+    const folder = join(temp, 'together');
+    const out = run(['synthesize', '--flows', flows, '--out', folder, manifests]);
+    assert.equal(out.code, 0, out.stderr);
+    // the generated files and the flow files, split in two, in one folder given as PATH
+    const split = readFileSync(join(root, flows), 'utf8').split('\n');
+    writeFileSync(join(folder, 'a.json'), `${split.slice(0, 5).join('\n')}\n`);
+    writeFileSync(join(folder, 'b.json'), `${split.slice(5).join('\n')}`);
+    const r = run(['synthesize', '--flows', `${join(folder, 'a.json')},${join(folder, 'b.json')}`, manifests, folder]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /in 2 file\(s\) -> 10 distinct flow\(s\), 1 skipped .*, 1 malformed/);
+    // the policies written before are in PATH now: the new names avoid theirs
+    const shop = r.stdout.slice(r.stdout.indexOf('# shop.observed-policies.yaml'));
+    assert.deepEqual([...shop.matchAll(/^ {2}name: (.*)$/gm)].map((m) => m[1]), ['default-deny-3', 'allow-dns-egress-2', 'allow-api-2', 'allow-frontend-2', 'allow-postgres-2']);
+  });
+
   it('exits 1 and lists the flows it cannot admit narrowly', () => {
     const file = join(temp, 'unlabeled.jsonl');
     writeFileSync(file, `${readFileSync(join(root, flows), 'utf8')}{"source": "shop/debug-shell", "destination": "shop/postgres", "protocol": "TCP", "port": 5432, "count": 2}\n`);
@@ -110,7 +126,7 @@ describe('cli: synthesize', () => {
       [['synthesize', '--flows', flows, '--widen-ipv4', '33', manifests], /--widen-ipv4 must be a prefix length 0-32, not "33"/],
       [['synthesize', '--flows', flows, '--format', 'sarif', manifests], /--format must be yaml or json/],
       [['synthesize', '--flows', flows, '--force', manifests], /--force needs --out DIR/],
-      [['synthesize', '--flows', 'no/such.jsonl', manifests], /--flows no\/such\.jsonl: no such file/],
+      [['synthesize', '--flows', 'no/such.jsonl', manifests], /no\/such\.jsonl: cannot read flows: ENOENT/],
     ] as const) {
       const r = run([...args]);
       assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);

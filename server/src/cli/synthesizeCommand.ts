@@ -3,11 +3,12 @@ import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_SYNTHESIS_OPTIONS, describeFlow, synthesizePolicies, verifySynthesis, type SynthesisOptions, type SynthesisResult, type SynthesisVerification } from '../core';
 import { unifiedDiff } from '../core/model/unifiedDiff';
-import { readFlowFilesSync, type FlowFilesResult } from '../flowFiles';
+import type { FlowFilesResult } from '../flowFiles';
 import { DEFAULT_SETTINGS } from '../settings';
-import { UsageError } from './files';
+import { UsageError, collectInputs } from './files';
+import { flowFilesOf, flowReadLine, loadFlows, withoutFlowFiles } from './flowOptions';
 import { defaultJobs } from './loadFiles';
-import { loadInventory, readConfig } from './loadInventory';
+import { loadInputs, readConfig } from './loadInventory';
 import type { CliIO } from './main';
 
 export const SYNTHESIZE_USAGE = `Usage: netpol-guardrails synthesize --flows FILE [--flows FILE...] [options] [PATH...]
@@ -20,8 +21,8 @@ PATH: the manifests whose workloads and namespaces give the labels (default .).
 The result is checked with the reachability engine before it is shown or written.
 
 Options:
-  --flows FILE          a flow file: Hubble (hubble observe -o json) or the generic JSON lines or
-                        CSV (docs/flows.md); repeat for more files
+  --flows FILE[,FILE]   flow files: Hubble (hubble observe -o json) or the generic JSON lines or
+                        CSV (docs/flows.md); repeat or separate with commas for more
   --out DIR             write one file per namespace, DIR/<namespace>.observed-policies.yaml;
                         an existing file is never overwritten without --force
   --force               with --out, overwrite existing files
@@ -48,18 +49,6 @@ function bitsOf(value: string | undefined, flag: string, max: number): number {
 }
 
 const MAX_LISTED = 20;
-
-function flowsSummary(read: FlowFilesResult, io: CliIO): void {
-  for (const u of read.unreadable) io.stderr(`netpol-guardrails: ${u.file}: cannot read: ${u.error}\n`);
-  for (const p of read.problems) io.stderr(`${p.file}:${p.line}: ${p.message}\n`);
-  const c = read.counts;
-  if (c.malformed > read.problems.length) io.stderr(`... and ${c.malformed - read.problems.length} more malformed line(s)\n`);
-  const skipped = Object.entries(c.skipped)
-    .filter(([, n]) => n > 0)
-    .map(([reason, n]) => `${n} ${reason}`)
-    .join(', ');
-  io.stderr(`read ${c.records} flow record(s) from ${read.files} file(s) into ${c.flows} distinct flow(s)${c.malformed > 0 ? `, ${c.malformed} malformed line(s)` : ''}${skipped ? ` (skipped: ${skipped})` : ''}\n`);
-}
 
 function resultSummary(result: SynthesisResult, verified: SynthesisVerification, io: CliIO): void {
   const policies = result.namespaces.reduce((n, ns) => n + ns.policies.length, 0);
@@ -127,7 +116,7 @@ export function synthesizeCommand(args: string[], io: CliIO): number {
     io.stdout(`${SYNTHESIZE_USAGE}\n`);
     return 0;
   }
-  const flowFiles = values.flows ?? [];
+  const flowFiles = flowFilesOf(values.flows, io.cwd);
   if (flowFiles.length === 0) throw new UsageError('--flows FILE is required');
   const format = values.format;
   if (format !== 'yaml' && format !== 'json') throw new UsageError(`--format must be yaml or json, not "${format}"`);
@@ -147,14 +136,11 @@ export function synthesizeCommand(args: string[], io: CliIO): number {
   const outDir = values.out === undefined ? undefined : resolve(io.cwd, values.out);
   if (outDir !== undefined && existsSync(outDir) && !statSync(outDir).isDirectory()) throw new UsageError(`--out ${values.out}: not a folder`);
   const config = readConfig(values.config, io.cwd);
-  const loaded = loadInventory(positionals.length > 0 ? positionals : ['.'], io.cwd, io.readStdin, config, maxFileSize, { jobs: defaultJobs(), workerScript: io.workerScript });
-  for (const file of flowFiles) if (!existsSync(resolve(io.cwd, file))) throw new UsageError(`--flows ${file}: no such file`);
-  const read = readFlowFilesSync(
-    flowFiles.map((f) => ({ name: f, path: resolve(io.cwd, f) })),
-    { inventory: loaded.inventory },
-  );
-  flowsSummary(read, io);
-  if (read.unreadable.length === read.files) return 2;
+  // a folder given as PATH may hold the flow files too: they are no manifests
+  const inputs = withoutFlowFiles(collectInputs(positionals.length > 0 ? positionals : ['.'], io.cwd, io.readStdin), flowFiles);
+  const loaded = loadInputs(inputs, config, maxFileSize, { jobs: defaultJobs(), workerScript: io.workerScript });
+  const read = loadFlows(flowFiles, loaded.inventory, io);
+  io.stderr(`${flowReadLine(read)}\n`);
   const result = synthesizePolicies(read.flows, loaded.inventory, config, options);
   const verified = verifySynthesis(read.flows, loaded.inventory, config, result, options);
   resultSummary(result, verified, io);

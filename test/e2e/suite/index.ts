@@ -10,6 +10,7 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../../client/src/extension';
+import type { GeneratePoliciesOutcome } from '../../../client/src/generatePolicies';
 import type { CheckWorkspaceResult, ExplainConnectionResult, ShowImpactResult } from '../../../server/src/protocol';
 import { adminApi, e2eCluster, pickCluster, waitForStatusItem } from './cluster';
 import { describeDiagnostics, diagnosticCode, runScenarios, screenshot, waitFor, waitForDiagnostics, withDeadline, type Scenario } from './scenarioRunner';
@@ -382,6 +383,40 @@ const scenarios: Scenario[] = [
       assert.match(again.problem ?? '', /already allows/);
       await vscode.commands.executeCommand('workbench.action.files.revert');
       await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    },
+  },
+  {
+    name: 'Generate Policies from Observed Flows (command) previews the policies and writes them as a new file',
+    async run() {
+      const flows = workspaceFile('flows/observed.jsonl');
+      const lines = [
+        { source: '10.0.5.20', destination: 'storefront/web', protocol: 'TCP', port: 8080, count: 12, first_seen: '2026-12-01T10:00:00Z', last_seen: '2026-12-01T10:30:00Z' },
+        { source: 'storefront/web', destination: { namespace: 'kube-system', workload: 'coredns', labels: { 'k8s-app': 'kube-dns' } }, protocol: 'UDP', port: 53, count: 30 },
+        { source: '10.0.9.9', destination: 'storefront/web', protocol: 'TCP', port: 22, count: 3, verdict: 'dropped' },
+      ];
+      await vscode.workspace.fs.writeFile(flows, new TextEncoder().encode(lines.map((l) => JSON.stringify(l)).join('\n') + '\n'));
+      const outcome = await withDeadline(
+        Promise.resolve(vscode.commands.executeCommand<GeneratePoliciesOutcome | undefined>('netpolGuardrails.generatePolicies', { flowFiles: [flows.toString()], write: true })),
+        60_000,
+        'the generated policies',
+      );
+      assert.ok(outcome, 'an outcome');
+      assert.deepEqual(outcome.result.files.map((f) => f.namespace), ['storefront']);
+      assert.deepEqual([outcome.result.admitted, outcome.result.dns, outcome.result.notForwarded, outcome.result.uncovered.length], [2, 1, 1, 0]);
+      assert.deepEqual([outcome.result.check.blocked, outcome.result.check.unjustified, outcome.result.check.apiErrors], [[], [], []]);
+      // the summary and the preview are open, read-only
+      for (const preview of outcome.previews) assert.ok(vscode.workspace.textDocuments.some((d) => d.uri.toString() === preview.toString()), `${preview.toString()} is open`);
+      assert.equal(outcome.written.length, 1);
+      const written = outcome.written[0]!;
+      assert.match(written.path, /\/storefront\.observed-policies\.yaml$/);
+      const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(written));
+      assert.equal(text, outcome.result.files[0]!.text);
+      assert.match(text, /name: default-deny(-\d+)?\n {2}namespace: storefront\n/);
+      assert.match(text, /# {3}10\.0\.5\.20 TCP\/8080: 12 flows, first 2026-12-01T10:00:00Z, last 2026-12-01T10:30:00Z\n {4}- from:\n {8}- ipBlock:\n {12}cidr: 10\.0\.5\.20\/32\n/);
+      assert.doesNotMatch(text, /10\.0\.9\.9/, 'a dropped flow justifies nothing');
+      await vscode.workspace.fs.delete(written);
+      await vscode.workspace.fs.delete(flows);
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     },
   },
   {

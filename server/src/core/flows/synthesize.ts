@@ -372,6 +372,18 @@ function directionRules(plan: DirectionPlan, self: string, direction: 'ingress' 
   });
 }
 
+/** The DNS rule, with the lookups that were seen (it is written for every pod either way). */
+function dnsRuleWithFlows(rule: YValue, seen: ReadonlyMap<string, { readonly name: string; readonly port: string; readonly stat: Stat }> | undefined): YValue {
+  if (!('map' in rule)) return rule;
+  const [first, ...rest] = rule.map;
+  if (!first) return rule;
+  const entries = [...(seen?.values() ?? [])].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.port < b.port ? -1 : a.port > b.port ? 1 : 0));
+  const lines = entries.map((e) => `  ${statLine(e.name, e.port, e.stat)}`);
+  const shown = lines.length > MAX_JUSTIFICATION_LINES ? [...lines.slice(0, MAX_JUSTIFICATION_LINES - 1), `  ... and ${lines.length - MAX_JUSTIFICATION_LINES + 1} more`] : lines;
+  const comments = shown.length > 0 ? ['observed lookups:', ...shown] : ['no lookup observed: allowed for every pod so that name resolution keeps working'];
+  return { map: [{ ...first, comments }, ...rest] };
+}
+
 function emptyPlan(side: PodsSide): PolicyPlan {
   return { side, workloads: new Set(), ingress: newDirection(), egress: newDirection() };
 }
@@ -433,6 +445,8 @@ export function synthesizePolicies(
   let notForwarded = 0;
   let outside = 0;
   const uncovered: UncoveredFlow[] = [];
+  /** per namespace: the DNS lookups seen, for the DNS rule's comments */
+  const dnsSeen = new Map<string, Map<string, { readonly name: string; readonly port: string; readonly stat: Stat }>>();
   const selectorUse = new Map<string, { side: PodsSide; names: Set<string> }>();
   const useSelector = (side: PodsSide): void => {
     let use = selectorUse.get(side.key);
@@ -473,7 +487,17 @@ export function synthesizePolicies(
       continue;
     }
     admitted++;
-    if (dnsFlow) dns++;
+    if (dnsFlow) {
+      dns++;
+      if (source.type === 'pods') {
+        let byPeer = dnsSeen.get(source.namespace);
+        if (!byPeer) dnsSeen.set(source.namespace, (byPeer = new Map<string, { readonly name: string; readonly port: string; readonly stat: Stat }>()));
+        const key = `${source.display}\u0000${portKey(flow.protocol, flow.port)}`;
+        let entry = byPeer.get(key);
+        if (!entry) byPeer.set(key, (entry = { name: source.display, port: portKey(flow.protocol, flow.port), stat: newStat() }));
+        addStat(entry.stat, flow, source.display);
+      }
+    }
     if (egress && !dnsFlow && source.type === 'pods') {
       useSelector(source);
       if (destination.type === 'pods') useSelector(destination);
@@ -512,7 +536,7 @@ export function synthesizePolicies(
       namespace,
       podSelector: EMPTY_SELECTOR,
       policyTypes: ['Egress'],
-      egress: [dnsEgressRule(dnsConfig)],
+      egress: [dnsRuleWithFlows(dnsEgressRule(dnsConfig), dnsSeen.get(namespace))],
       comments: [`Allow DNS lookups (UDP and TCP ${String(dnsConfig.port ?? 53)}) to the cluster DNS in ${dnsConfig.namespace}.`],
     });
     policies.push({ name: dnsName, namespace, purpose: 'dns', workloads: [], ingressRules: 0, egressRules: 1 });
