@@ -4,7 +4,7 @@
 import { build } from 'esbuild';
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const production = process.argv.includes('--production');
@@ -35,6 +35,21 @@ const kubernetesClientApart = {
   },
 };
 
+// server/src/protocol.ts takes NotificationType/RequestType from vscode-languageserver-protocol,
+// which the client shares; in the server that name resolves to the copy vscode-languageserver itself
+// uses, so the server's bundle holds one protocol, types and jsonrpc instead of two versions of each.
+const oneLspProtocol = {
+  name: 'one-lsp-protocol',
+  setup(b) {
+    b.onResolve({ filter: /^vscode-languageserver-protocol$/ }, async (args) => {
+      if (args.pluginData?.oneLspProtocol) return undefined;
+      const server = await b.resolve('vscode-languageserver/node', { resolveDir: args.resolveDir, kind: args.kind, pluginData: { oneLspProtocol: true } });
+      if (server.errors.length > 0) return { errors: server.errors };
+      return b.resolve(args.path, { resolveDir: dirname(server.path), kind: args.kind, pluginData: { oneLspProtocol: true } });
+    });
+  },
+};
+
 const common = {
   plugins: [yamlLogTokensOff],
   bundle: true,
@@ -55,7 +70,7 @@ copyFileSync(createRequire(import.meta.url).resolve('cytoscape/dist/cytoscape.mi
 
 await Promise.all([
   build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }),
-  build({ ...common, plugins: [...common.plugins, kubernetesClientApart], entryPoints: ['server/src/serverMain.ts'], outfile: 'dist/server.js', banner: { js: '#!/usr/bin/env node' } }),
+  build({ ...common, plugins: [...common.plugins, kubernetesClientApart, oneLspProtocol], entryPoints: ['server/src/serverMain.ts'], outfile: 'dist/server.js', banner: { js: '#!/usr/bin/env node' } }),
   build({ ...common, entryPoints: ['server/src/cluster/kubernetesClient.ts'], outfile: 'dist/kubernetes.js' }),
   build({
     ...common,

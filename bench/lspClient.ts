@@ -19,7 +19,7 @@ import {
   type ProtocolConnection,
   type Range,
 } from 'vscode-languageserver-protocol/node';
-import { ServerStatusNotification } from '../server/src/protocol';
+import { ServerStatusNotification, type ServerStatusParams } from '../server/src/protocol';
 
 /** Rejects when `promise` has not settled within `ms`; the timer never outlives the promise. */
 export async function withDeadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
@@ -42,6 +42,8 @@ const REQUEST_TIMEOUT_MS = 30_000;
  */
 export class LspServerProcess {
   private readonly versions = new Map<string, number>();
+  /** the server's ready notification (its startup figures) */
+  status: ServerStatusParams | undefined;
 
   private constructor(
     private readonly child: ChildProcess,
@@ -73,7 +75,7 @@ export class LspServerProcess {
     connection.onRequest(DiagnosticRefreshRequest.type, () => undefined);
     const onLog = options.onLog;
     if (onLog) connection.onNotification(LogMessageNotification.type, (params) => onLog(params.message));
-    const ready = new Promise<void>((resolve) => connection.onNotification(ServerStatusNotification.type, () => resolve()));
+    const ready = new Promise<ServerStatusParams>((resolve) => connection.onNotification(ServerStatusNotification.type, resolve));
     connection.listen();
     const server = new LspServerProcess(child, connection, exited);
     try {
@@ -91,7 +93,7 @@ export class LspServerProcess {
         'initialize',
       );
       await connection.sendNotification(InitializedNotification.type, {});
-      await withDeadline(ready, REQUEST_TIMEOUT_MS, 'the server status notification');
+      server.status = await withDeadline(ready, REQUEST_TIMEOUT_MS, 'the server status notification');
     } catch (error) {
       await server.stop();
       throw error;

@@ -2,11 +2,13 @@ import * as vscode from 'vscode';
 import { registerCheckWorkspace } from './checkWorkspace';
 import { registerReport } from './report';
 import { registerClusterStatus, type ClusterStatusItemView } from './clusterStatus';
+import { registerClusterObjects } from './clusterObjects';
 import { registerExplainConnection } from './explainConnection';
 import { registerGeneratePolicies } from './generatePolicies';
 import { registerShowImpact } from './impact';
 import { registerShowDrift } from './drift';
 import { registerInsertTemplate } from './insertTemplate';
+import { registerLoadFlows } from './loadFlows';
 import { createLanguageClient } from './languageClient';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import type { ServerStartupTimings } from '../../server/src/protocol';
@@ -41,14 +43,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const started = createLanguageClient(context, output);
   client = started.client;
   context.subscriptions.push(client);
-  registerCheckWorkspace(context, client);
-  registerReport(context, client);
-  const clusterStatusItem = registerClusterStatus(context, client);
-  registerExplainConnection(context, client);
-  registerShowImpact(context, client);
-  registerGeneratePolicies(context, client);
-  registerShowDrift(context, client);
-  registerInsertTemplate(context, client);
+  // the server process starts first; the commands and the status bar are registered while it loads
+  // (in this same tick, so before any message of the server is handled)
   const clientStartAt = Date.now();
   let clientStartedAt: number | undefined;
   const serverReady = started.ready.then((status) => ({ startupMs: status.startupMs, readyAt: Date.now(), clientStartAt, clientStartedAt, server: status.timings }));
@@ -60,6 +56,16 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
       output.error(`The Network Policy Guardrails server failed to start: ${String(error)}`);
     },
   );
+  registerCheckWorkspace(context, client);
+  registerReport(context, client);
+  const clusterStatusItem = registerClusterStatus(context, client);
+  registerClusterObjects(context, client);
+  registerExplainConnection(context, client);
+  registerShowImpact(context, client);
+  registerShowDrift(context, client);
+  registerInsertTemplate(context, client);
+  registerGeneratePolicies(context, client);
+  registerLoadFlows(context);
   return { activatedAt, serverReady, clusterStatusItem };
 }
 

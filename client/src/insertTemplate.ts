@@ -21,13 +21,13 @@ const TEMPLATES: readonly { readonly id: TemplateId; readonly label: string }[] 
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-interface Pick<T> extends vscode.QuickPickItem {
+interface PickItem<T> extends vscode.QuickPickItem {
   readonly value?: T;
   /** the "type another" entry */
   readonly other?: boolean;
 }
 
-async function pick<T>(items: Pick<T>[], placeHolder: string, title: string): Promise<Pick<T> | undefined> {
+async function pick<T>(items: PickItem<T>[], placeHolder: string, title: string): Promise<PickItem<T> | undefined> {
   return vscode.window.showQuickPick(items, { placeHolder, title, matchOnDescription: true, ignoreFocusOut: true });
 }
 
@@ -47,11 +47,11 @@ function parseLabels(text: string): Record<string, string> | string {
 }
 
 async function askNamespace(choices: TemplateChoicesResult, title: string, own?: string): Promise<string | undefined> {
-  const items: Pick<string>[] = [
+  const items: PickItem<string>[] = [
     ...(own ? [{ label: own, description: 'the same namespace', value: own }] : []),
     ...choices.namespaces.map((n) => ({
       label: n.name,
-      description: [plural(n.workloads, 'workload'), ...(n.clients > 0 ? [`${plural(n.clients, 'known client')}`] : [])].join(', '),
+      description: [plural(n.workloads, 'workload'), ...(n.clients > 0 ? [`${n.clients} egress polic${n.clients === 1 ? 'y' : 'ies'} toward it`] : [])].join(', '),
       value: n.name,
     })),
     { label: 'Another namespace…', other: true },
@@ -79,7 +79,7 @@ async function askInput(client: LanguageClient, args: InsertTemplateArgs, title:
       const namespace = await askNamespace(choices, title, own);
       if (namespace === undefined) return undefined;
       const labels = namespace === own ? choices : await client.sendRequest(TemplateChoicesRequest.type, { uri: args.uri, position: args.position, template: args.template, namespace });
-      const keyItems: Pick<string>[] = [
+      const keyItems: PickItem<string>[] = [
         ...labels.labels.map((l) => ({ label: l.key, description: plural(l.values.reduce((n, v) => n + v.workloads, 0), 'workload'), value: l.key })),
         { label: 'Type labels (key=value, …)…', other: true },
       ];

@@ -20,6 +20,8 @@ export function createLanguageClient(context: vscode.ExtensionContext, outputCha
       { scheme: 'file', language: 'yaml' },
       { scheme: 'untitled', language: 'yaml' },
       { scheme: 'file', language: 'json' },
+      // cluster objects' read-only documents, for the diagnostics of findings about them
+      { scheme: 'netpol-cluster' },
     ],
     synchronize: { configurationSection: SETTINGS_SECTION },
     outputChannel,

@@ -31,6 +31,12 @@ export interface ServerStartupTimings {
   readonly initializeAt: number;
   /** the `initialized` notification arrived */
   readonly initializedAt: number;
+  /**
+   * CPU milliseconds (user + system) the process had used when listening and when initialized: on a
+   * loaded machine the wall-clock milestones include waiting for a core, these do not
+   */
+  readonly cpuMsAtListening: number;
+  readonly cpuMsAtInitialized: number;
 }
 
 /** server -> client: the server has initialized and is answering requests. */
@@ -181,6 +187,19 @@ export interface ShowImpactResult {
   readonly error?: string;
   /** e.g. that the file is new (not in HEAD) */
   readonly note?: string;
+  /** with observed flows loaded (netpolGuardrails.flows): the observed flows the edit cuts off and newly allows */
+  readonly observedFlows?: ImpactObservedFlows;
+}
+
+/** The observed flows an edit cuts off (allowed before, denied after, seen forwarded) and newly allows. */
+export interface ImpactObservedFlows {
+  readonly cutOff: number;
+  readonly cutOffObservations: number;
+  readonly newlyAllowed: number;
+  readonly newlyAllowedObservations: number;
+  /** the first flows of each by observations, e.g. `shop/web -> shop/api TCP 8080: 120 observations (flows.json:12)` */
+  readonly topCutOff: readonly string[];
+  readonly topNewlyAllowed: readonly string[];
 }
 
 /** client -> server: what the unsaved (or uncommitted) changes of a file open and cut off. */
@@ -203,66 +222,6 @@ export namespace ReportRequest {
 }
 
 export type { CoverageReport };
-
-export interface GeneratePoliciesParams {
-  /** a workspace folder URI whose workloads give the labels; the folder of `documentUri`, else the first, when absent */
-  readonly folderUri?: string;
-  readonly documentUri?: string;
-  /** the flow files (`file:` URIs): Hubble JSON, or the generic JSON lines / CSV */
-  readonly flowFiles: readonly string[];
-  /** merge external addresses seen on a port within a prefix of this length (default 32 / 128: each alone) */
-  readonly widenIPv4?: number;
-  readonly widenIPv6?: number;
-  /** the namespaces to police; default: every namespace with a workload on a forwarded flow, except the DNS namespace */
-  readonly namespaces?: readonly string[];
-}
-
-/** The policies of one namespace, to be shown and then written as a new file. */
-export interface GeneratedPolicyFile {
-  readonly namespace: string;
-  /** `<namespace>.observed-policies.yaml`: the client writes it in the folder, under a free name */
-  readonly fileName: string;
-  readonly text: string;
-  /** `purpose name` of each policy, e.g. `default-deny default-deny`, `observed allow-api` */
-  readonly policies: readonly string[];
-}
-
-export interface GeneratePoliciesResult {
-  /** the folder the policies are for */
-  readonly folderUri: string;
-  readonly files: readonly GeneratedPolicyFile[];
-  /** what was read: records, distinct flows, malformed lines (the first with their place), unreadable files */
-  readonly read: {
-    readonly records: number;
-    readonly flows: number;
-    readonly malformed: number;
-    readonly problems: readonly { readonly file: string; readonly line: number; readonly message: string }[];
-    readonly unreadable: readonly { readonly file: string; readonly error: string }[];
-  };
-  readonly admitted: number;
-  readonly dns: number;
-  readonly notForwarded: number;
-  readonly outside: number;
-  /** forwarded flows no narrow rule can admit, as `flow: reason` */
-  readonly uncovered: readonly string[];
-  readonly notes: readonly string[];
-  /** the reachability engine's check of the generated set */
-  readonly check: {
-    readonly checked: number;
-    readonly blocked: readonly string[];
-    readonly unjustified: readonly string[];
-    readonly apiErrors: readonly string[];
-    readonly guardrails: readonly string[];
-  };
-  /** a readable summary (Markdown) of all of the above */
-  readonly summary: string;
-}
-
-/** client -> server: least-privilege policies for a folder from flow files (nothing is written). */
-export namespace GeneratePoliciesRequest {
-  export const method = 'netpolGuardrails/generatePolicies';
-  export const type = new RequestType<GeneratePoliciesParams, GeneratePoliciesResult, void>(method);
-}
 
 export interface ClusterObjectParams {
   /** a netpol-cluster://CONTEXT/namespaces/NS/KIND/NAME URI, as findings about cluster objects carry */
@@ -391,4 +350,64 @@ export interface TemplateEditResult {
 export namespace TemplateEditRequest {
   export const method = 'netpolGuardrails/templateEdit';
   export const type = new RequestType<TemplateEditParams, TemplateEditResult, void>(method);
+}
+
+export interface GeneratePoliciesParams {
+  /** a workspace folder URI whose workloads give the labels; the folder of `documentUri`, else the first, when absent */
+  readonly folderUri?: string;
+  readonly documentUri?: string;
+  /** the flow files (`file:` URIs): Hubble JSON, or the generic JSON lines / CSV */
+  readonly flowFiles: readonly string[];
+  /** merge external addresses seen on a port within a prefix of this length (default 32 / 128: each alone) */
+  readonly widenIPv4?: number;
+  readonly widenIPv6?: number;
+  /** the namespaces to police; default: every namespace with a workload on a forwarded flow, except the DNS namespace */
+  readonly namespaces?: readonly string[];
+}
+
+/** The policies of one namespace, to be shown and then written as a new file. */
+export interface GeneratedPolicyFile {
+  readonly namespace: string;
+  /** `<namespace>.observed-policies.yaml`: the client writes it in the folder, under a free name */
+  readonly fileName: string;
+  readonly text: string;
+  /** `purpose name` of each policy, e.g. `default-deny default-deny`, `observed allow-api` */
+  readonly policies: readonly string[];
+}
+
+export interface GeneratePoliciesResult {
+  /** the folder the policies are for */
+  readonly folderUri: string;
+  readonly files: readonly GeneratedPolicyFile[];
+  /** what was read: records, distinct flows, malformed lines (the first with their place), unreadable files */
+  readonly read: {
+    readonly records: number;
+    readonly flows: number;
+    readonly malformed: number;
+    readonly problems: readonly { readonly file: string; readonly line: number; readonly message: string }[];
+    readonly unreadable: readonly { readonly file: string; readonly error: string }[];
+  };
+  readonly admitted: number;
+  readonly dns: number;
+  readonly notForwarded: number;
+  readonly outside: number;
+  /** forwarded flows no narrow rule can admit, as `flow: reason` */
+  readonly uncovered: readonly string[];
+  readonly notes: readonly string[];
+  /** the reachability engine's check of the generated set */
+  readonly check: {
+    readonly checked: number;
+    readonly blocked: readonly string[];
+    readonly unjustified: readonly string[];
+    readonly apiErrors: readonly string[];
+    readonly guardrails: readonly string[];
+  };
+  /** a readable summary (Markdown) of all of the above */
+  readonly summary: string;
+}
+
+/** client -> server: least-privilege policies for a folder from flow files (nothing is written). */
+export namespace GeneratePoliciesRequest {
+  export const method = 'netpolGuardrails/generatePolicies';
+  export const type = new RequestType<GeneratePoliciesParams, GeneratePoliciesResult, void>(method);
 }

@@ -50,17 +50,26 @@ export function startServer(connection: Connection, startedAt: number = performa
     work.catch((error: unknown) => connection.console.error(`${what} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`));
   };
 
+  // late events (a cluster watch, a refresh racing the shutdown) may arrive after the connection is closed
+  const log = (message: string): void => {
+    try {
+      connection.console.log(message);
+    } catch {
+      // the connection is disposed: there is nowhere left to log to
+    }
+  };
+
   const refresh = (): void => {
     if (!canRefresh) return;
     connection.languages.diagnostics.refresh().catch((error: unknown) => {
       // a refresh racing the shutdown finds the connection disposed: logging would throw too
       if (disposed(error)) return;
-      connection.console.log(`Diagnostics refresh failed: ${String(error)}`);
+      log(`Diagnostics refresh failed: ${String(error)}`);
     });
   };
 
   // the live-cluster cache: cluster.snapshot() gives its objects as inventory entries, never waiting
-  const cluster = new ClusterConnection({ log: (message) => connection.console.log(message) });
+  const cluster = new ClusterConnection({ log });
 
   const index = new WorkspaceIndex({
     connection,
@@ -82,7 +91,12 @@ export function startServer(connection: Connection, startedAt: number = performa
   });
 
   const epoch = (at: number): number => Math.round(performance.timeOrigin + at);
+  const cpuMs = (): number => {
+    const { user, system } = process.cpuUsage();
+    return Math.round((user + system) / 1000);
+  };
   const listeningAt = performance.now();
+  const cpuMsAtListening = cpuMs();
   let initializeAt = listeningAt;
   connection.onInitialize((params): InitializeResult => {
     initializeAt = performance.now();
@@ -117,7 +131,7 @@ export function startServer(connection: Connection, startedAt: number = performa
       background(
         'Registering file watchers',
         connection.client.register(DidChangeWatchedFilesNotification.type, {
-          watchers: [{ globPattern: '**/*.{yaml,yml,json}' }, { globPattern: '**/.netpol-guardrails.yaml' }],
+          watchers: [{ globPattern: '**/*.{yaml,yml,json}' }, { globPattern: '**/.netpol-guardrails.yaml' }, { globPattern: '**/*.{csv,jsonl,ndjson}' }],
         }),
       );
     }
@@ -131,7 +145,14 @@ export function startServer(connection: Connection, startedAt: number = performa
       state: 'ready',
       startupMs: Math.round(performance.now() - startedAt),
       version: VERSION,
-      timings: { processStartAt: epoch(0), listeningAt: epoch(listeningAt), initializeAt: epoch(initializeAt), initializedAt: epoch(initializedAt) },
+      timings: {
+        processStartAt: epoch(0),
+        listeningAt: epoch(listeningAt),
+        initializeAt: epoch(initializeAt),
+        initializedAt: epoch(initializedAt),
+        cpuMsAtListening,
+        cpuMsAtInitialized: cpuMs(),
+      },
     });
     background('Workspace scan', index.setFolders(folders));
   });
@@ -158,13 +179,12 @@ export function startServer(connection: Connection, startedAt: number = performa
   registerExplainConnection(connection, index, (uri) => index.textDocument(uri));
   registerShowImpact(connection, index, (uri) => documents.get(uri), (uri) => index.textDocument(uri));
   registerGeneratePolicies(connection, index);
-  registerCluster(connection, cluster, () => canPullConfiguration);
+  // cluster objects in the rules and the reachability engine (netpolGuardrails.cluster.inventorySource)
+  const feed = feedClusterInventory(cluster, (objects) => index.setClusterObjects(objects), { log });
+  registerCluster(connection, cluster, () => canPullConfiguration, [feed]);
   registerShowDrift(connection, index, cluster, (uri) => index.textDocument(uri));
   const live = new LiveClusterView(cluster);
   registerHover(connection, documents, settings, index, () => live.current());
-  // cluster objects in the rules and the reachability engine (netpolGuardrails.cluster.inventorySource)
-  // (the feed stops with the connection: cluster.dispose() on shutdown drops its listeners)
-  feedClusterInventory(cluster, (objects) => index.setClusterObjects(objects), { log: (message) => connection.console.log(message) });
   connection.onRequest(CoverageRequest.method, (params: CoverageParams) => index.coverage(params.folderUri));
   documents.listen(connection);
   connection.listen();

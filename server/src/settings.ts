@@ -20,6 +20,12 @@ export interface Settings {
    */
   readonly inventorySource: InventorySource;
   readonly authoring: AuthoringSettings;
+  /**
+   * observed flow files (Hubble JSON, or the generic JSON lines / CSV of docs/flows.md), relative
+   * to the workspace folder or absolute: the observed-flow rules check the folder's policies
+   * against them, and they are not read as manifests
+   */
+  readonly flows: readonly string[];
 }
 
 /** Where a template's new policy goes: a new `---` document of the current file, or a new file beside it. */
@@ -41,6 +47,7 @@ export const SETTING_KEYS: { readonly [K in keyof Settings]: string } = {
   exclude: 'exclude',
   inventorySource: 'cluster.inventorySource',
   authoring: 'authoring',
+  flows: 'flows',
 };
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -50,6 +57,7 @@ export const DEFAULT_SETTINGS: Settings = {
   exclude: ['**/node_modules/**', '**/.git/**'],
   inventorySource: 'both',
   authoring: { templateTarget: 'sameFile' },
+  flows: [],
 };
 
 function stringList(value: unknown, fallback: readonly string[]): readonly string[] {
@@ -69,6 +77,7 @@ export function normalizeSettings(raw: unknown): Settings {
     exclude: stringList(value['exclude'], DEFAULT_SETTINGS.exclude),
     inventorySource: inventorySourceOf(value['cluster']),
     authoring: normalizeAuthoring(value['authoring']),
+    flows: stringList(value['flows'], DEFAULT_SETTINGS.flows),
   };
 }
 

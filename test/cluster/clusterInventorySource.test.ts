@@ -187,7 +187,7 @@ describe('inventory source: cluster objects in the guardrails (test API server)'
         [debugUri, ['workload-not-isolated']],
       ],
     );
-    assert.match(String(clusterProblems[1]?.diagnostics[0]?.message ?? ''), new RegExp(`^In the cluster \\(context ${CONTEXT}\\): `));
+    assert.match(messages(clusterProblems[1]?.diagnostics ?? [], 'egress-blocks-dns')[0] ?? '', new RegExp(`^In the cluster \\(context ${CONTEXT}\\): `));
   });
 
   it('a burst of 200 label changes: the diagnostics converge, refreshed a few times, not once an event', async (t) => {

@@ -10,7 +10,9 @@ import { ClusterRequest, ClusterStatusNotification, ShowDriftRequest, type Clust
 import { LspHarness } from '../lsp/harness';
 import { apiClient, type ApiClient } from './apiClient';
 import { startTestCluster, type TestCluster } from './testCluster';
+import { stringify } from 'yaml';
 import { createDriftWorld, DRIFT_REPOSITORY, STEADY_REPOSITORY } from './driftWorld';
+import { NAMESPACES, seededRandom, validPolicy } from './policyGenerator';
 
 /** Drift against the real test API server: `netpol-guardrails drift` (dist/cli.js) and Show Drift in the server. */
 
@@ -64,6 +66,77 @@ function writeFolder(dir: string, files: Record<string, string>): string {
   mkdirSync(dir, { recursive: true });
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
   return dir;
+}
+
+
+type Obj = Record<string, unknown>;
+
+function shuffle<T>(rng: () => number, items: readonly T[]): T[] {
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(rng() * (i + 1));
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
+
+/**
+ * The same policy written another way that Kubernetes treats alike: rules, peers, ports,
+ * expressions, their values and excepts reordered; `protocol: TCP` dropped or spelled out; an
+ * `endPort` equal to `port` dropped; `matchLabels` entries as `In` expressions; `podSelector: {}`
+ * beside a lone namespaceSelector; an empty `egress: []`; metadata labels and annotations dropped.
+ */
+function equivalent(rng: () => number, policy: Obj): Obj {
+  const copy = JSON.parse(JSON.stringify(policy)) as Obj;
+  const metadata = copy['metadata'] as Obj;
+  if (rng() < 0.5) delete metadata['labels'];
+  if (rng() < 0.5) delete metadata['annotations'];
+  const spec = copy['spec'] as Obj;
+  const selector = (value: unknown): void => {
+    if (value === null || typeof value !== 'object') return;
+    const s = value as { matchLabels?: Record<string, string>; matchExpressions?: Obj[] };
+    if (s.matchLabels && rng() < 0.5) {
+      const moved = Object.entries(s.matchLabels).map(([key, v]) => ({ key, operator: 'In', values: [v] }));
+      delete s.matchLabels;
+      s.matchExpressions = [...(s.matchExpressions ?? []), ...moved];
+    }
+    if (s.matchExpressions) {
+      s.matchExpressions = shuffle(rng, s.matchExpressions);
+      for (const e of s.matchExpressions) if (Array.isArray(e['values'])) e['values'] = shuffle(rng, e['values'] as string[]);
+    }
+  };
+  selector(spec['podSelector']);
+  for (const direction of ['ingress', 'egress'] as const) {
+    const rules = spec[direction] as Obj[] | undefined;
+    if (!rules) continue;
+    spec[direction] = shuffle(rng, rules).map((rule) => {
+      const peersKey = direction === 'ingress' ? 'from' : 'to';
+      const peers = rule[peersKey] as Obj[] | undefined;
+      if (peers) {
+        rule[peersKey] = shuffle(rng, peers).map((peer) => {
+          selector(peer['podSelector']);
+          selector(peer['namespaceSelector']);
+          if (peer['namespaceSelector'] !== undefined && peer['podSelector'] === undefined && rng() < 0.5) peer['podSelector'] = {};
+          const ipBlock = peer['ipBlock'] as { except?: string[] } | undefined;
+          if (ipBlock?.except) ipBlock.except = shuffle(rng, ipBlock.except);
+          return peer;
+        });
+      }
+      const ports = rule['ports'] as Obj[] | undefined;
+      if (ports) {
+        rule['ports'] = shuffle(rng, ports).map((port) => {
+          if (port['protocol'] === undefined && rng() < 0.5) port['protocol'] = 'TCP';
+          else if (port['protocol'] === 'TCP' && rng() < 0.5) delete port['protocol'];
+          if (port['endPort'] !== undefined && port['endPort'] === port['port']) delete port['endPort'];
+          return port;
+        });
+      }
+      return rule;
+    });
+  }
+  if (spec['egress'] === undefined && rng() < 0.3) spec['egress'] = [];
+  if (Array.isArray(spec['policyTypes'])) spec['policyTypes'] = shuffle(rng, spec['policyTypes'] as string[]);
+  return copy;
 }
 
 interface DriftJson {
@@ -184,6 +257,59 @@ describe('drift against the test API server', () => {
     assert.equal(r.stdout, '');
   });
 
+  it('compares without the apps kinds when RBAC allows only namespaces, pods and policies, with a warning', async () => {
+    const role = await api.send(
+      'POST',
+      '/apis/rbac.authorization.k8s.io/v1/clusterroles',
+      cluster.adminToken,
+      JSON.stringify({
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'ClusterRole',
+        metadata: { name: 'netpol-test:drift-reader' },
+        rules: [
+          { apiGroups: [''], resources: ['pods'], verbs: ['list'] },
+          { apiGroups: ['networking.k8s.io'], resources: ['networkpolicies'], verbs: ['list'] },
+        ],
+      }),
+    );
+    assert.equal(role.status, 201, JSON.stringify(role.body));
+    const binding = await api.send(
+      'POST',
+      '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings',
+      cluster.adminToken,
+      JSON.stringify({
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'ClusterRoleBinding',
+        metadata: { name: 'netpol-test:drift-reader' },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'netpol-test:drift-reader' },
+        subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: cluster.restrictedUser }],
+      }),
+    );
+    assert.equal(binding.status, 201, JSON.stringify(binding.body));
+    try {
+      // RBAC bindings reach the authorizer's cache within a moment
+      const r = await waitFor('the binding to take effect', 20_000, async () => {
+        const attempt = await run(['drift', '--format', 'json', 'repo', '--context', 'netpol-test-restricted'], dir, { KUBECONFIG: cluster.kubeconfig });
+        return attempt.code === 2 ? undefined : attempt;
+      });
+      assert.equal(r.code, 1, r.stderr);
+      assert.deepEqual(
+        r.stderr.trim().split('\n').map((line) => line.replace(/ \(its pods are compared one by one\)$/, '').replace(/\. The API server said: .*$/, '')),
+        ['deployments', 'statefulsets', 'daemonsets', 'replicasets'].map(
+          (resource) => `netpol-guardrails: warning: No access to ${{ deployments: 'Deployment', statefulsets: 'StatefulSet', daemonsets: 'DaemonSet', replicasets: 'ReplicaSet' }[resource]} objects: missing permission "list" on ${resource} (group apps) in all namespaces (cluster scope)`,
+        ),
+      );
+      const out = JSON.parse(r.stdout) as DriftJson;
+      assert.deepEqual(out.missingInCluster.map((p) => p.name), ['db-deny']);
+      assert.deepEqual(out.changed.map((p) => p.name), ['api-from-frontend']);
+      // without the ReplicaSet, the Deployment's pod goes by its owner's name
+      assert.ok(out.connectivity.clusterOnly.some((c) => c.src === 'web/frontend' && c.dst === 'shop/api-6d4cf56db6'), JSON.stringify(out.connectivity.clusterOnly));
+    } finally {
+      await api.send('DELETE', '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings/netpol-test:drift-reader', cluster.adminToken);
+      await api.send('DELETE', '/apis/rbac.authorization.k8s.io/v1/clusterroles/netpol-test:drift-reader', cluster.adminToken);
+    }
+  });
+
   it('says the token was rejected, the address unreachable (within seconds), the context missing: exit 2', async () => {
     const badToken = join(dir, 'bad-token.kubeconfig');
     writeFileSync(badToken, readFileSync(cluster.adminKubeconfig, 'utf8').replace(cluster.adminToken, 'not-a-valid-token'));
@@ -202,6 +328,12 @@ describe('drift against the test API server', () => {
     const missing = await run(['drift', 'repo', '--context', 'nope'], dir, { KUBECONFIG: cluster.kubeconfig });
     assert.equal(missing.code, 2);
     assert.equal(missing.stderr, `netpol-guardrails: the kubeconfig (${cluster.kubeconfig}) has no context "nope" (it has netpol-test-admin, netpol-test-restricted)\n`);
+
+    writeFileSync(join(dir, 'empty.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: c }\n');
+    const empty = await run(['drift', 'empty.yaml'], dir, { KUBECONFIG: cluster.kubeconfig });
+    assert.equal(empty.code, 0, empty.stderr);
+    assert.equal(empty.stderr, 'netpol-guardrails: the paths hold no NetworkPolicy, so no namespace is compared (--all-namespaces compares every namespace)\n');
+    assert.equal(empty.stdout, 'Compared the namespaces the repository has policies for: (none).\n\nNo drift: 0 policies match the cluster in 0 namespaces.\n');
 
     const usage = await run(['drift'], dir, { KUBECONFIG: cluster.kubeconfig });
     assert.equal(usage.code, 2);
@@ -300,5 +432,45 @@ describe('drift against the test API server', () => {
     } finally {
       await lsp.stop();
     }
+  });
+  // last: its policies in other namespaces change the cluster's connectivity for the tests above
+  it('round trip: 200 generated policies as the API server stores them equal the same policies written another way', async () => {
+    const rng = seededRandom(20261203);
+    for (const namespace of NAMESPACES.filter((n) => n !== 'default')) {
+      const created = await api.send('POST', '/api/v1/namespaces', cluster.adminToken, JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } }));
+      assert.ok(created.status === 201 || created.status === 409, JSON.stringify(created.body));
+    }
+    const seen = new Set<string>();
+    const written: Obj[] = [];
+    for (let i = 0; written.length < 200; i++) {
+      const policy = validPolicy(rng, i);
+      const metadata = policy['metadata'] as { name: string; namespace?: string };
+      const namespace = metadata.namespace ?? 'default';
+      if (seen.has(`${namespace}/${metadata.name}`)) continue;
+      seen.add(`${namespace}/${metadata.name}`);
+      const response = await api.send('POST', `/apis/networking.k8s.io/v1/namespaces/${namespace}/networkpolicies`, cluster.adminToken, JSON.stringify(policy));
+      assert.equal(response.status, 201, `${JSON.stringify(policy)}: ${JSON.stringify(response.body)}`);
+      written.push(equivalent(rng, policy));
+    }
+    writeFolder(join(dir, 'generated'), { 'policies.yaml': written.map((p) => stringify(p)).join('---\n') });
+    const r = await run(['drift', '--format', 'json', 'generated'], dir, { KUBECONFIG: cluster.adminKubeconfig });
+    const out = JSON.parse(r.stdout) as DriftJson;
+    assert.deepEqual(out.changed.map((c) => ({ policy: `${c.namespace}/${c.name}`, changes: c.changes })), []);
+    assert.deepEqual([out.missingInCluster, out.missingInRepository], [[], []]);
+    assert.equal(out.unchanged, 200);
+    assert.equal(r.code, 0, r.stderr);
+
+    // and a change of meaning in one of them is seen: a port moved by one
+    const target = written.findIndex((p) => /^\s*port: 80$/m.test(stringify(p)));
+    assert.ok(target >= 0, 'a policy with port 80');
+    const edited = written.map((p, i) => (i === target ? stringify(p).replace(/^(\s*)port: 80$/m, '$1port: 81') : stringify(p)));
+    writeFolder(join(dir, 'generated-edited'), { 'policies.yaml': edited.join('---\n') });
+    const changed = await run(['drift', '--format', 'json', 'generated-edited'], dir, { KUBECONFIG: cluster.adminKubeconfig });
+    const diff = JSON.parse(changed.stdout) as DriftJson;
+    assert.equal(changed.code, 1);
+    assert.equal(diff.changed.length, 1, JSON.stringify(diff.changed));
+    const name = (written[target]!['metadata'] as { name: string }).name;
+    assert.equal(diff.changed[0]!.name, name);
+    assert.match(diff.changed[0]!.changes.map((c) => `${c.path}: ${c.repository ?? ''} / ${c.cluster ?? ''}`).join('\n'), /^spec\.(ingress|egress)\[\d\]\.ports: .*\b81\b.* \/ .*\b80\b/m);
   });
 });

@@ -13,6 +13,7 @@ import {
   templateTarget,
   templatesFor,
   workloadChoices,
+  templateActions,
   type AuthoringContext,
   type TemplateInput,
 } from '../../server/src/core/authoring';
@@ -187,6 +188,14 @@ describe('input templates', () => {
     }
   });
 
+  it('a rule for the same peer on fewer ports does not count as allowed', () => {
+    const narrow = `${POLICY}  ingress:\n    - from:\n        - namespaceSelector:\n            matchLabels:\n              kubernetes.io/metadata.name: front\n      ports:\n        - port: 9999\n`;
+    const ws = workspace({ ...files, 'policy.yaml': narrow });
+    const result = inputTemplateAction(context(ws, 'policy.yaml'), 10, { template: 'allowFromNamespace', namespace: 'front' });
+    assert.ok('action' in result, JSON.stringify(result));
+    assert.match(applyEdits(narrow, result.action.edits), /port: 9999\n {4}- from:\n {8}- namespaceSelector:[\s\S]*port: 8080\n$/);
+  });
+
   it('an allow-all rule already allows everything', () => {
     const ws = workspace({ ...files, 'policy.yaml': `${POLICY}  ingress:\n    - {}\n` });
     const result = inputTemplateAction(context(ws, 'policy.yaml'), 10, { template: 'allowFromNamespace', namespace: 'front' });
@@ -262,5 +271,22 @@ describe('new policy file names', () => {
   it('fall back to <policy-name>.yaml, and never take an existing name', () => {
     assert.equal(newPolicyFileName([{ fileName: 'all.yaml', policies: [policy, { name: 'x', namespace: 'shop' }] }], new Set(), policy), 'api-ingress.yaml');
     assert.equal(newPolicyFileName([], new Set(['api-ingress.yaml', 'API-INGRESS-2.yaml']), policy), 'api-ingress-3.yaml');
+  });
+});
+
+describe('clients from elsewhere (the observed-flows seam)', () => {
+  it('become peers after the manifests’ own, each set of pods once', () => {
+    const ws = workspace({ 'api.yaml': deployment('api', 'shop', [8080]), 'web.yaml': deployment('web', 'front'), 'cron.yaml': deployment('cron', 'ops') });
+    const inventory = ws.inventory();
+    const web = inventory.workloads.find((w) => w.name === 'web');
+    const cron = inventory.workloads.find((w) => w.name === 'cron');
+    assert.ok(web && cron);
+    const ctx: AuthoringContext = { ...context(ws, 'api.yaml'), extraClients: () => [{ workload: cron, evidence: 'observed flow' }, { workload: web, evidence: 'observed flow' }, { workload: cron, evidence: 'again' }] };
+    const action = templateActions(ctx, 10).find((a) => a.id === 'createWorkloadPolicy');
+    assert.ok(action);
+    const text = applyEdits(ctx.text, action.edits);
+    assert.match(text, /# Deployment ops\/cron \(its observed flow\)\n\s+- namespaceSelector:\n\s+matchLabels:\n\s+kubernetes.io\/metadata.name: ops\n\s+podSelector:\n\s+matchLabels:\n\s+app: cron\n\s+# Deployment front\/web/);
+    assert.equal(text.match(/app: cron/g)?.length, 1);
+    assert.doesNotMatch(text, /TODO/);
   });
 });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { clusterObjectUri, objectContribution } from '../../server/src/cluster/clusterInventory';
+import { URI } from 'vscode-uri';
+import { canonicalClusterUri, clusterObjectUri, objectContribution, parseClusterObjectUri } from '../../server/src/cluster/clusterInventory';
 import { WorkspaceAnalysis } from '../../server/src/core/workspace';
 import { foldClusterWorkloads, type ClusterObjects } from '../../server/src/core/inventory/clusterObjects';
 import { ReachabilityIndex } from '../../server/src/core/reachability/engine';
@@ -189,5 +190,18 @@ describe('cluster objects in the inventory', () => {
     const before = notIsolated(analysis.findings()).length;
     analysis.setCluster(clusterObjects([...CLUSTER_OBJECTS, pod('debug-2', { app: 'debug2' })]), 'both');
     assert.equal(notIsolated(analysis.findings()).length, before + 1);
+  });
+});
+
+describe('cluster object URIs', () => {
+  it('survive VS Code rewriting them (lower-case authority, decoded escapes), whatever the context name', () => {
+    for (const context of ['netpol-test-admin', 'Kind-Prod', 'arn:aws:eks:us-east-1:123456789012:cluster/Prod', 'gke_proj_europe-west1_c', 'user@cluster']) {
+      const uri = clusterObjectUri(context, 'Pod', 'shop', 'web-1');
+      const rewritten = URI.parse(uri).toString();
+      assert.equal(canonicalClusterUri(rewritten), canonicalClusterUri(uri), context);
+      assert.deepEqual(parseClusterObjectUri(rewritten), { kind: 'pod', namespace: 'shop', name: 'web-1' }, context);
+      assert.deepEqual(parseClusterObjectUri(URI.parse(clusterObjectUri(context, 'Namespace', undefined, 'shop')).toString()), { kind: 'namespace', namespace: undefined, name: 'shop' });
+    }
+    assert.equal(parseClusterObjectUri('file:///a/b.yaml'), undefined);
   });
 });

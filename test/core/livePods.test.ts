@@ -43,7 +43,7 @@ describe('live pods: near misses', () => {
       ],
     );
     // frontend-1 fails both; nolabels fails both; other/api-x is in another namespace
-    assert.deepEqual(s.nearMisses, [{ id: 'shop/api-old', text: 'app=api but tier=web, not tier=backend' }]);
+    assert.deepEqual(s.nearMisses.map((n) => ({ id: n.id, text: n.text })), [{ id: 'shop/api-old', text: 'app=api but tier=web, not tier=backend' }]);
   });
 
   it('a one-label selector: near misses carry the key with another value', () => {
@@ -97,7 +97,7 @@ describe('live pods: near misses', () => {
     const ns = namespaces(['shop', { team: 'shop', env: 'prod' }], ['shop-staging', { team: 'shop', env: 'staging' }], ['other', {}]);
     const s = selectNamespaces(ns, index, selector({ matchLabels: { team: 'shop', env: 'prod' } }));
     assert.deepEqual(s.namespaces, ['shop']);
-    assert.deepEqual(s.nearMisses, [{ id: 'shop-staging', text: 'team=shop but env=staging, not env=prod' }]);
+    assert.deepEqual(s.nearMisses.map((n) => ({ id: n.id, text: n.text })), [{ id: 'shop-staging', text: 'team=shop but env=staging, not env=prod' }]);
     const byName = selectNamespaces(ns, index, selector({ matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: ['other', 'gone'] }] }));
     assert.deepEqual(byName.namespaces, ['other']);
     // every namespace carries its name label, so each of the others is a near miss of a name selector

@@ -21,7 +21,7 @@ function flatten(value: object, prefix = ''): [string, unknown][] {
   );
 }
 /** DEFAULT_SETTINGS as package.json's keys under SETTINGS_SECTION (SETTING_KEYS names each top-level setting). */
-const settingEntries = Object.entries(DEFAULT_SETTINGS).flatMap(([name, value]) => flatten({ [SETTING_KEYS[name as keyof typeof SETTING_KEYS]]: value }));
+const settingEntries = (Object.entries(DEFAULT_SETTINGS) as [string, unknown][]).flatMap(([name, value]) => flatten({ [SETTING_KEYS[name as keyof typeof SETTING_KEYS]]: value }));
 
 describe('settings', () => {
   it("package.json's defaults equal DEFAULT_SETTINGS, key for key", () => {

@@ -595,6 +595,8 @@ function freePort(): Promise<number> {
   });
 }
 
+// A parent that died (a killed benchmark) closes our stdout: the cleanup must still run.
+process.stdout.on('error', () => undefined);
 // Every step above is bounded; the explicit exit covers handles a library may leave open.
 main().then(
   (code) => {

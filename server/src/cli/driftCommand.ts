@@ -122,6 +122,9 @@ export async function driftCommand(args: string[], io: CliIO): Promise<number> {
   }
   for (const denial of listing.denied) io.stderr(`netpol-guardrails: warning: ${denial.message} (its pods are compared one by one)\n`);
   const report = computeDrift({ repository: loaded.inventory.policies, cluster: listing.inventory, allNamespaces: values['all-namespaces'] });
+  if (report.namespaces.length === 0 && !report.allNamespaces) {
+    io.stderr('netpol-guardrails: the paths hold no NetworkPolicy, so no namespace is compared (--all-namespaces compares every namespace)\n');
+  }
   const locate = locator(loaded);
   if (format === 'json') io.stdout(`${JSON.stringify(driftJson(report, listing, locate), null, 2)}\n`);
   else {

@@ -22,8 +22,8 @@ import { compareWithBaseline } from '../report';
 import { readBaseline, reportFormatOf, writeCheckReport } from './checkReport';
 import { flowFilesOf, flowReadLine, loadFlows, withoutFlowFiles } from './flowOptions';
 import { CONNECTIVITY_USAGE, DIFF_USAGE, EXPLAIN_USAGE, connectivityCommand, diffCommand, explainCommand } from './reachabilityCommands';
-import { SYNTHESIZE_USAGE, synthesizeCommand } from './synthesizeCommand';
 import { DRIFT_USAGE, driftCommand } from './driftCommand';
+import { SYNTHESIZE_USAGE, synthesizeCommand } from './synthesizeCommand';
 
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;

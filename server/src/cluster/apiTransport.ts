@@ -1,6 +1,19 @@
-import * as http from 'node:http';
-import * as https from 'node:https';
+import type * as Http from 'node:http';
+import type * as Https from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
+
+/**
+ * node's http and https, loaded on the first request instead of at server start: https brings tls,
+ * whose loading alone was over a tenth of the server's startup CPU.
+ */
+function http(): typeof Http {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, not at server start
+  return require('node:http') as typeof Http;
+}
+function https(): typeof Https {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, not at server start
+  return require('node:https') as typeof Https;
+}
 
 /**
  * Raw GETs and watch streams against the API server of a kubeconfig's current context. The
@@ -18,7 +31,7 @@ export class ApiStatusError extends Error {
     readonly body: unknown,
     readonly path: string,
   ) {
-    super(`${path}: ${status} ${statusMessage(body) ?? http.STATUS_CODES[status] ?? ''}`.trim());
+    super(`${path}: ${status} ${statusMessage(body) ?? http().STATUS_CODES[status] ?? ''}`.trim());
   }
 }
 
@@ -69,16 +82,16 @@ export function statusMessage(body: unknown): string | undefined {
 
 /** A transport over the kubeconfig that `config()` returns at the time of each request. */
 export function createTransport(config: () => KubeConfig): Transport {
-  async function open(path: string, options: RequestOptions): Promise<{ response: http.IncomingMessage; request: http.ClientRequest }> {
+  async function open(path: string, options: RequestOptions): Promise<{ response: Http.IncomingMessage; request: Http.ClientRequest }> {
     const kc = config();
     const cluster = kc.getCurrentCluster();
     if (!cluster) throw new NetworkError('the kubeconfig context names no cluster', undefined);
     const url = new URL(cluster.server.replace(/\/+$/, '') + path);
-    const requestOptions: https.RequestOptions = { method: 'GET', headers: { Accept: 'application/json' } };
+    const requestOptions: Https.RequestOptions = { method: 'GET', headers: { Accept: 'application/json' } };
     // credentials, CA, client certificate, proxy agent; exec plugins run here (asynchronously)
     await withCredentialsTimeout(kc.applyToHTTPSOptions(requestOptions));
     options.signal.throwIfAborted();
-    const send = url.protocol === 'http:' ? http.request : https.request;
+    const send = url.protocol === 'http:' ? http().request : https().request;
     return new Promise((resolve, reject) => {
       const noAnswer = (): NetworkError => new NetworkError(`no answer from ${url.origin} within ${options.idleTimeoutMs} ms`, 'ETIMEDOUT');
       // until the response headers: a deadline (connect, TLS handshake and the first byte); then
@@ -98,7 +111,7 @@ export function createTransport(config: () => KubeConfig): Transport {
     });
   }
 
-  async function readBody(response: http.IncomingMessage, origin: string): Promise<unknown> {
+  async function readBody(response: Http.IncomingMessage, origin: string): Promise<unknown> {
     const chunks: Buffer[] = [];
     try {
       for await (const chunk of response) chunks.push(chunk as Buffer);

@@ -2,6 +2,7 @@ import { fileContribution, mergeContributions, type InventoryContribution } from
 import type { Inventory, NamespaceInfo, NetworkPolicyInfo, Workload } from '../core/inventory/model';
 import { parseChunk, type ManifestObject } from '../core/parse/manifest';
 import type { YAMLMap } from 'yaml';
+import { URI } from 'vscode-uri';
 import type { ClusterKind, ClusterState } from './clusterTypes';
 import type { Obj } from './reflector';
 
@@ -21,20 +22,38 @@ export function clusterObjectUri(context: string, kind: string, namespace: strin
   return `${CLUSTER_URI_SCHEME}://${ctx}/namespaces/${encodeURIComponent(namespace)}/${kind.toLowerCase()}/${encodeURIComponent(name)}`;
 }
 
-/** The parts of a clusterObjectUri (kind in lower case, as in the URI), or undefined for another URI. */
-export function parseClusterObjectUri(uri: string): { context: string; kind: string; namespace: string | undefined; name: string } | undefined {
+/**
+ * A cluster object URI as VS Code writes it back (vscode-uri: the authority lower-cased, `%3A` and
+ * `%2F` decoded), so that the URI a client opens and the one a finding carries compare equal.
+ */
+export function canonicalClusterUri(uri: string): string {
+  try {
+    return URI.parse(uri).toString();
+  } catch {
+    return uri;
+  }
+}
+
+function decoded(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+/**
+ * The namespace, kind (lower case, as in the URI) and name of a clusterObjectUri, read from the
+ * end (a context such as an EKS ARN may hold `/` once VS Code has decoded it), or undefined for
+ * another URI. The context is not returned: compare canonical URIs to check it.
+ */
+export function parseClusterObjectUri(uri: string): { kind: string; namespace: string | undefined; name: string } | undefined {
   const prefix = `${CLUSTER_URI_SCHEME}://`;
   if (!uri.startsWith(prefix)) return undefined;
-  const parts = uri.slice(prefix.length).split('/');
-  try {
-    if (parts.length === 3 && parts[1] === 'namespaces') return { context: decodeURIComponent(parts[0]!), kind: 'namespace', namespace: undefined, name: decodeURIComponent(parts[2]!) };
-    if (parts.length === 5 && parts[1] === 'namespaces') {
-      return { context: decodeURIComponent(parts[0]!), kind: parts[3]!, namespace: decodeURIComponent(parts[2]!), name: decodeURIComponent(parts[4]!) };
-    }
-  } catch {
-    // a malformed escape: not one of ours
-    return undefined;
-  }
+  const parts = uri.slice(prefix.length).split(/[?#]/)[0]!.split('/');
+  const n = parts.length;
+  if (n >= 5 && parts[n - 4] === 'namespaces') return { kind: parts[n - 2]!, namespace: decoded(parts[n - 3]!), name: decoded(parts[n - 1]!) };
+  if (n >= 3 && parts[n - 2] === 'namespaces') return { kind: 'namespace', namespace: undefined, name: decoded(parts[n - 1]!) };
   return undefined;
 }
 

@@ -1,17 +1,17 @@
-import { ApiStatusError, CredentialsError, NetworkError, createTransport, statusMessage, type Transport } from './apiTransport';
+import { ApiStatusError, CredentialsError, NetworkError, createTransport, statusMessage } from './apiTransport';
 import { objectContribution } from './clusterInventory';
 import { describeDenial } from './clusterConnection';
 import type { ClusterDenial, ClusterKind } from './clusterTypes';
 import { KubeconfigError, loadKubeconfig } from './kubeconfig';
-import type { Obj, ResourceType } from './reflector';
+import { listPages, resourcePath } from './reflector';
 import { RESOURCE_TYPES } from './resources';
 import type { InventoryContribution } from '../core/inventory/buildInventory';
 import type { NamespaceInfo, NetworkPolicyInfo, Workload } from '../core/inventory/model';
 
 /**
  * A one-shot read of a cluster for the CLI (drift): each kind the connection's cache keeps, listed
- * in pages (limit/continue) through the same transport, kept as slim as the cache keeps it, with
- * no watch. Every request has a timeout; failures become ClusterListError with one line that says
+ * in pages (limit/continue) by the reflector's own paged list through the same transport, kept as
+ * slim as the cache keeps it, with no watch. Every request has a timeout; failures become ClusterListError with one line that says
  * what to do.
  */
 
@@ -41,39 +41,6 @@ export class ClusterListError extends Error {}
 /** Without these the drift cannot be computed; the controllers only group pods into workloads. */
 const REQUIRED: readonly ClusterKind[] = ['Namespace', 'Pod', 'NetworkPolicy'];
 
-function isObj(value: unknown): value is Obj {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-function pathOf(type: ResourceType): string {
-  return `${type.group === '' ? '/api/v1' : `/apis/${type.apiVersion}`}/${type.resource}`;
-}
-
-async function listKind(transport: Transport, type: ResourceType, pageSize: number, requestTimeoutMs: number, signal: AbortSignal): Promise<Obj[]> {
-  const items: Obj[] = [];
-  let continueToken: string | undefined;
-  for (;;) {
-    const query = new URLSearchParams({ limit: String(pageSize) });
-    if (continueToken) query.set('continue', continueToken);
-    let page: Obj;
-    try {
-      page = await transport.getJson(`${pathOf(type)}?${query.toString()}`, { idleTimeoutMs: requestTimeoutMs, signal });
-    } catch (error) {
-      // k8s: an expired continue token (410 Gone) means the list starts over
-      if (error instanceof ApiStatusError && error.status === 410 && continueToken) {
-        continueToken = undefined;
-        items.length = 0;
-        continue;
-      }
-      throw error;
-    }
-    for (const item of Array.isArray(page['items']) ? (page['items'] as unknown[]) : []) if (isObj(item)) items.push(type.slim(item));
-    const metadata = isObj(page['metadata']) ? page['metadata'] : {};
-    continueToken = typeof metadata['continue'] === 'string' && metadata['continue'] !== '' ? metadata['continue'] : undefined;
-    if (!continueToken) return items;
-  }
-}
-
 export async function listCluster(options: ClusterListOptions): Promise<ClusterListing> {
   let loaded;
   try {
@@ -92,7 +59,9 @@ export async function listCluster(options: ClusterListOptions): Promise<ClusterL
   const abort = new AbortController();
   const pageSize = options.pageSize ?? 500;
   const denied: ClusterDenial[] = [];
-  const results = await Promise.allSettled(RESOURCE_TYPES.map((type) => listKind(transport, type, pageSize, options.requestTimeoutMs, abort.signal)));
+  const results = await Promise.allSettled(
+    RESOURCE_TYPES.map(async (type) => [...(await listPages(transport, type, resourcePath(type), { pageSize, requestTimeoutMs: options.requestTimeoutMs }, abort.signal)).items.values()]),
+  );
   const namespaces: NamespaceInfo[] = [];
   const workloads: Workload[] = [];
   const policies: NetworkPolicyInfo[] = [];

@@ -10,7 +10,7 @@ import { CLUSTER_SETTINGS_SECTION, normalizeClusterSettings, type ClusterSetting
  * on its own: only a client's connect does, and the VS Code client sends it from trusted
  * workspaces only. The request answers at once: the network work runs in the background.
  */
-export function registerCluster(connection: Connection, cluster: ClusterConnection, canPullConfiguration: () => boolean): void {
+export function registerCluster(connection: Connection, cluster: ClusterConnection, canPullConfiguration: () => boolean, disposeOnShutdown: readonly { dispose(): void }[] = []): void {
   cluster.onDidChangeStatus((status) => {
     connection.sendNotification(ClusterStatusNotification.method, status).catch((error: unknown) => connection.console.log(`clusterStatus not sent: ${String(error)}`));
   });
@@ -43,5 +43,9 @@ export function registerCluster(connection: Connection, cluster: ClusterConnecti
     return text === undefined ? null : { text };
   });
 
-  connection.onShutdown(() => cluster.dispose());
+  connection.onShutdown(() => {
+    // what follows the cluster first, so nothing hears the connection stop
+    for (const d of disposeOnShutdown) d.dispose();
+    cluster.dispose();
+  });
 }

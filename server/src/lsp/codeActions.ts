@@ -7,7 +7,7 @@ import { DEFAULT_SETTINGS, type TemplateTarget } from '../settings';
 import { PolicyEditTarget, textEditsOf, type ClientFeatures } from './authoringEdits';
 import { DIAGNOSTIC_SOURCE } from './diagnostics';
 import type { SettingsCache } from './settingsCache';
-import type { WorkspaceIndex } from './workspaceIndex';
+import { isClusterUri, type WorkspaceIndex } from './workspaceIndex';
 
 /** `source.fixAll.netpolGuardrails`: every mechanical fix of the file at once. */
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.netpolGuardrails`;
@@ -85,7 +85,8 @@ export async function codeActions(
   options: CodeActionOptions = NO_FEATURES,
 ): Promise<CodeAction[]> {
   const document = documents.get(params.textDocument.uri);
-  if (!document) return [];
+  // a cluster object's document is read-only: nothing to edit there
+  if (!document || isClusterUri(document.uri)) return [];
   const state = await index.authoringState(document.uri);
   if (token.isCancellationRequested) return [];
   const current = documents.get(document.uri) ?? document;

@@ -3,7 +3,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { hoverAt, overlayInventory } from '../core/authoring';
 import type { LiveCluster } from '../core/live';
 import type { SettingsCache } from './settingsCache';
-import type { WorkspaceIndex } from './workspaceIndex';
+import { isClusterUri, type WorkspaceIndex } from './workspaceIndex';
 
 /**
  * Hovers over NetworkPolicies (core/authoring/hover.ts): the policy in plain language, a rule's
@@ -14,7 +14,7 @@ import type { WorkspaceIndex } from './workspaceIndex';
 export async function hover(documents: TextDocuments<TextDocument>, index: WorkspaceIndex, params: HoverParams, token: { isCancellationRequested: boolean }, live?: LiveCluster): Promise<Hover | null> {
   const document = documents.get(params.textDocument.uri);
   // cheap gate before waiting for the index: only NetworkPolicy files have hovers
-  if (!document?.getText().includes('NetworkPolicy')) return null;
+  if (!document?.getText().includes('NetworkPolicy') || isClusterUri(document.uri)) return null;
   const state = await index.authoringState(document.uri);
   if (token.isCancellationRequested) return null;
   const current = documents.get(document.uri) ?? document;

@@ -13,20 +13,27 @@ export class LiveClusterView {
   private built: { snapshot: ClusterSnapshot; status: string; live: LiveCluster | undefined } | undefined;
 
   constructor(private readonly cluster: ClusterConnection) {
-    // index a changed cache at once, so the next hover finds it built
-    cluster.onDidChangeCache(() => void this.current());
+    // rebuilt when the connection reports a change (its cache changes come debounced), so a
+    // hover never pays for reading the cache: not even in a burst of watch events
+    cluster.onDidChangeCache(() => this.rebuild());
+    cluster.onDidChangeStatus(() => this.rebuild());
   }
 
   /** The cluster for hovers, or undefined when disconnected (untrusted workspaces never connect). */
   current(): LiveCluster | undefined {
+    if (!this.built) this.rebuild();
+    return this.built?.live;
+  }
+
+  private rebuild(): void {
     const snapshot = this.cluster.snapshot();
     const status = this.cluster.status();
-    const statusKey = `${status.state}\u0000${status.syncedKinds.join(',')}\u0000${status.denied.map((d) => d.kind).join(',')}\u0000${status.message ?? ''}`;
-    if (this.built && this.built.snapshot === snapshot && this.built.status === statusKey) return this.built.live;
-    const previous = this.built?.snapshot === snapshot ? this.built.live : undefined;
+    const statusKey = `${status.state}\u0000${status.syncedKinds.join(',')}\u0000${status.denied.map((d) => d.kind).join(',')}\u0000${status.message ?? ''}\u0000${status.lastSyncAt ?? ''}`;
+    if (this.built && this.built.snapshot === snapshot && this.built.status === statusKey) return;
+    // a state change alone keeps the snapshot's pod list, and so the index
+    const previous = this.built?.snapshot.pods === snapshot.pods ? this.built.live : undefined;
     const live = liveCluster(snapshot, status, previous?.index);
     this.built = { snapshot, status: statusKey, live };
-    return live;
   }
 }
 
@@ -94,9 +101,11 @@ export function feedClusterInventory(cluster: ClusterConnection, apply: (objects
   let firstAt: number | undefined;
   let last: { snapshot: ClusterSnapshot | undefined; reason: string | undefined } = { snapshot: undefined, reason: 'disconnected' };
   let running: Promise<void> = Promise.resolve();
+  let disposed = false;
 
   const run = (): void => {
     timer = undefined;
+    if (disposed) return;
     firstAt = undefined;
     const snapshot = cluster.snapshot();
     const result = clusterObjectsOf(snapshot, cluster.status());
@@ -106,7 +115,11 @@ export function feedClusterInventory(cluster: ClusterConnection, apply: (objects
     if ((objects && last.snapshot === snapshot) || (!objects && last.reason === reason)) return;
     if (reason && reason !== last.reason && reason !== 'disconnected') options.log?.(`cluster: ${reason}`);
     last = { snapshot: objects ? snapshot : undefined, reason };
-    running = running.then(() => apply(objects)).catch((error: unknown) => options.log?.(`cluster objects not applied: ${String(error)}`));
+    running = running
+      .then(() => (disposed ? undefined : apply(objects)))
+      .catch((error: unknown) => {
+        if (!disposed) options.log?.(`cluster objects not applied: ${String(error)}`);
+      });
   };
 
   const schedule = (): void => {
@@ -121,6 +134,7 @@ export function feedClusterInventory(cluster: ClusterConnection, apply: (objects
   const subscriptions = [cluster.onDidChangeCache(schedule), cluster.onDidChangeStatus(schedule)];
   return {
     dispose: () => {
+      disposed = true;
       if (timer) clearTimeout(timer);
       for (const s of subscriptions) s.dispose();
     },

@@ -1,5 +1,5 @@
 import { readFile, readdir, stat } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import picomatch from 'picomatch';
 import { URI } from 'vscode-uri';
 import type { Connection, TextDocuments, WorkspaceFolder } from 'vscode-languageserver';
@@ -17,9 +17,12 @@ import {
   type Finding,
   type GuardrailConfig,
   type Inventory,
+  type ObservedFlows,
 } from '../core';
 import { DEFAULT_SETTINGS, type Settings } from '../settings';
 import { PARALLEL_MIN_FILES, analyseOnThreads, receiveFile } from '../analysisThreads';
+import { canonicalClusterUri } from '../cluster/clusterInventory';
+import { readFlowFiles } from '../flowFiles';
 
 /** One workspace folder (or the loose files outside every folder): its files, config and analysis. */
 interface FolderState {
@@ -34,6 +37,8 @@ interface FolderState {
   findings?: Map<string, Finding[]> | undefined;
   /** what the findings of each file looked like when the client was last told */
   fingerprints: Map<string, string>;
+  /** the observed flow files of netpolGuardrails.flows (absolute paths): not manifests */
+  flowFiles: ReadonlySet<string>;
 }
 
 export interface WorkspaceIndexOptions {
@@ -54,7 +59,7 @@ export interface WorkspaceIndexOptions {
 /** Cluster objects are named by this scheme (cluster/clusterInventory.ts); they are never files of the index. */
 const CLUSTER_SCHEME_PREFIX = 'netpol-cluster:';
 
-function isClusterUri(uri: string): boolean {
+export function isClusterUri(uri: string): boolean {
   return uri.startsWith(CLUSTER_SCHEME_PREFIX);
 }
 
@@ -138,7 +143,9 @@ export class WorkspaceIndex {
     const excluded = [...settings.exclude, ...Object.entries(filesExclude).filter(([, on]) => on === true).map(([glob]) => glob)];
     const include = picomatch([...settings.include], { dot: true });
     const exclude = excluded.length > 0 ? picomatch(excluded, { dot: true }) : () => false;
-    folder.matcher = (path: string) => include(path) && !exclude(path);
+    const flowFiles = new Set(settings.flows.map((f) => resolve(folder.path!, f)));
+    folder.flowFiles = flowFiles;
+    folder.matcher = (path: string) => include(path) && !exclude(path) && !flowFiles.has(join(folder.path!, path));
     folder.excludesDirectory = (path: string) => exclude(path) || exclude(`${path}/.probe`);
     folder.maxFileSize = settings.maxFileSize;
     folder.analysis.setCluster(this.clusterObjects, settings.inventorySource);
@@ -148,6 +155,28 @@ export class WorkspaceIndex {
     const files: string[] = [];
     await this.walk(folder.path, folder, files);
     await this.readAllIntoIndex(folder, files, () => undefined, () => false);
+    await this.loadFlows(folder, settings.flows);
+  }
+
+  /**
+   * Reads the folder's observed flow files (streamed, without blocking the event loop for more than
+   * a chunk), pods mapped to the folder's workloads, for the observed-flow rules. Unreadable files
+   * and malformed lines are logged; the rest is used.
+   */
+  private async loadFlows(folder: FolderState, paths: readonly string[]): Promise<void> {
+    if (!folder.path || paths.length === 0) {
+      folder.analysis.setFlows(undefined);
+      return;
+    }
+    const root = folder.path;
+    const files = paths.map((p) => ({ name: isAbsolute(p) ? p : relative(root, resolve(root, p)), path: resolve(root, p) }));
+    const result = await readFlowFiles(files, { inventory: folder.analysis.inventory() });
+    const log = this.options.connection.console;
+    for (const u of result.unreadable) log.warn(`Observed flows: cannot read ${u.file}: ${u.error}`);
+    for (const p of result.problems.slice(0, 20)) log.info(`Observed flows: ${p.file}:${p.line}: skipped: ${p.message}`);
+    const c = result.counts;
+    log.info(`Observed flows: ${c.records} records (${c.observations} observations) in ${result.files} file(s) -> ${c.flows} distinct flows; ${c.malformed} malformed line(s)`);
+    folder.analysis.setFlows({ flows: result.flows });
   }
 
   /**
@@ -288,7 +317,9 @@ export class WorkspaceIndex {
       const folder = this.folderOf(document.uri);
       const settings = await this.options.settings(document.uri);
       const text = document.getText();
-      if (!settings.enable) folder.analysis.remove(document.uri);
+      const path = URI.parse(document.uri).scheme === 'file' ? URI.parse(document.uri).fsPath : undefined;
+      // an observed flow file open in the editor is data, not a manifest
+      if (!settings.enable || (path !== undefined && folder.flowFiles.has(path))) folder.analysis.remove(document.uri);
       else if (text.length > settings.maxFileSize) folder.analysis.setSkipped(document.uri, fileTooLargeFinding(text.length, settings.maxFileSize));
       else folder.analysis.update(document.uri, text);
     }
@@ -320,6 +351,14 @@ export class WorkspaceIndex {
         touched.add(configFolder);
         continue;
       }
+      const flowsFolder = this.flowFileFolder(change.uri);
+      if (flowsFolder?.path) {
+        // an observed flow file written again (a new capture): read the folder's flows anew
+        const settings = await this.options.settings(flowsFolder.uri);
+        await this.loadFlows(flowsFolder, settings.flows);
+        touched.add(flowsFolder);
+        continue;
+      }
       if (this.options.documents.get(change.uri)) continue;
       const entry = this.indexed(change.uri);
       if (!entry) continue;
@@ -328,6 +367,14 @@ export class WorkspaceIndex {
       touched.add(entry.folder);
     }
     this.notifyIfOthersChanged([...touched], undefined);
+  }
+
+  /** The folder whose observed flow files include this file URI. */
+  private flowFileFolder(uri: string): FolderState | undefined {
+    const parsed = URI.parse(uri);
+    if (parsed.scheme !== 'file') return undefined;
+    for (const folder of this.folders.values()) if (folder.flowFiles.has(parsed.fsPath)) return folder;
+    return undefined;
   }
 
   /** `folderUri`'s folder, else the one holding `documentUri`, else the first (the loose files when there is none). */
@@ -360,8 +407,12 @@ export class WorkspaceIndex {
   private clusterFindings(uri: string): Finding[] {
     const seen = new Set<string>();
     const out: Finding[] = [];
+    // the client's URI is VS Code's rewrite of ours (lower-case authority, decoded escapes)
+    const wanted = canonicalClusterUri(uri);
     for (const folder of [...this.folders.values(), this.loose]) {
-      for (const f of this.findingsOf(folder).get(uri) ?? []) {
+      const findings = this.findingsOf(folder);
+      const key = findings.has(uri) ? uri : [...findings.keys()].find((k) => isClusterUri(k) && canonicalClusterUri(k) === wanted);
+      for (const f of (key !== undefined ? findings.get(key) : undefined) ?? []) {
         const key = `${f.ruleId}@${f.range.start}-${f.range.end}:${f.message}`;
         if (seen.has(key)) continue;
         seen.add(key);
@@ -396,10 +447,10 @@ export class WorkspaceIndex {
    * The inventory of a folder: `folderUri`'s, else that of the folder holding `documentUri`, else
    * the first folder's (the loose files when there is none), as last analysed.
    */
-  async folderInventory(folderUri: string | undefined, documentUri: string | undefined): Promise<{ folderUri: string; inventory: Inventory }> {
+  async folderInventory(folderUri: string | undefined, documentUri: string | undefined): Promise<{ folderUri: string; inventory: Inventory; flows: ObservedFlows | undefined }> {
     await this.scanning;
     const folder = this.pickFolder(folderUri, documentUri);
-    return { folderUri: folder.uri, inventory: folder.analysis.inventory() };
+    return { folderUri: folder.uri, inventory: folder.analysis.inventory(), flows: folder.analysis.flows() };
   }
 
   /** A document for positions in a file: the editor's, or one made from the indexed text. */
@@ -408,6 +459,7 @@ export class WorkspaceIndex {
     if (open) return open;
     if (isClusterUri(uri)) {
       const text = this.options.externalText?.(uri);
+      // positions only: the document keeps the URI it was asked for
       return text === undefined ? undefined : TextDocument.create(uri, 'json', 0, text);
     }
     const text = this.folderOf(uri).analysis.textOf(uri);
@@ -519,5 +571,6 @@ function newFolderState(uri: string, path: string | undefined): FolderState {
     maxFileSize: DEFAULT_SETTINGS.maxFileSize,
     findings: undefined,
     fingerprints: new Map(),
+    flowFiles: new Set(),
   };
 }

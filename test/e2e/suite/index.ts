@@ -26,6 +26,8 @@ interface Metrics {
   serverStartupMs?: number;
   /** activationMs cut at the client's and the server's milestones (ms, in order; they add up to it) */
   activationBreakdown?: Record<string, number>;
+  /** CPU milliseconds of the server process at listening and at initialized */
+  serverCpuMs?: { toListening: number; toInitialized: number };
   /** openTextDocument to the first diagnostic of a file */
   firstDiagnosticsMs?: number;
   /** applyEdit of the fix to the diagnostic's disappearance */
@@ -102,6 +104,8 @@ const scenarios: Scenario[] = [
         initializeToInitialized: server.initializedAt - server.initializeAt,
         initializedToReadyReceived: ready.readyAt - server.initializedAt,
       };
+      // what the server process itself computed (its wall-clock steps include waiting for a core)
+      metrics.serverCpuMs = { toListening: server.cpuMsAtListening, toInitialized: server.cpuMsAtInitialized };
     },
   },
   {
@@ -334,6 +338,85 @@ const scenarios: Scenario[] = [
       await vscode.workspace.fs.delete(written);
       await vscode.workspace.fs.delete(flows);
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    },
+  },
+  {
+    name: 'an input-taking template (Allow egress to a CIDR…): its code action runs netpolGuardrails.insertTemplate, given the input, and the document gets the exact rule',
+    async run() {
+      const uri = workspaceFile('policies/reports-egress.yaml');
+      const text = [
+        '# reports: egress reviewed by the data team',
+        'apiVersion: networking.k8s.io/v1',
+        'kind: NetworkPolicy',
+        'metadata:',
+        '  name: reports-egress',
+        '  namespace: analytics',
+        'spec:',
+        '  podSelector:',
+        '    matchLabels:',
+        "      app: 'reports'",
+        '  policyTypes: [Egress]',
+        '  egress: []   # nothing yet',
+        '',
+      ].join('\n');
+      await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
+      const document = await openInEditor(uri);
+      const title = 'Allow egress from reports-egress to a CIDR…';
+      const action = await waitFor(async () => {
+        const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, new vscode.Range(4, 2, 4, 2));
+        return actions.find((a) => a.title === title);
+      }, 20_000, `the code action "${title}"`);
+      assert.equal(action.command?.command, 'netpolGuardrails.insertTemplate');
+      assert.equal(action.edit, undefined, 'the edit comes after the input');
+      const args = action.command.arguments?.[0] as Record<string, unknown>;
+      const result = await withDeadline(
+        Promise.resolve(
+          vscode.commands.executeCommand<{ applied: boolean; title?: string; problem?: string } | undefined>(action.command.command, {
+            ...args,
+            input: { template: 'allowEgressToCidr', cidr: '10.0.0.0/8', except: ['10.1.0.0/16'], ports: 'TCP 443' },
+          }),
+        ),
+        30_000,
+        'the template edit',
+      );
+      assert.ok(result?.applied, result?.problem ?? 'the edit applies');
+      assert.equal(result.title, 'Allow egress from reports-egress to 10.0.0.0/8 except 10.1.0.0/16 on TCP 443');
+      assert.equal(
+        document.getText(),
+        [
+          '# reports: egress reviewed by the data team',
+          'apiVersion: networking.k8s.io/v1',
+          'kind: NetworkPolicy',
+          'metadata:',
+          '  name: reports-egress',
+          '  namespace: analytics',
+          'spec:',
+          '  podSelector:',
+          '    matchLabels:',
+          "      app: 'reports'",
+          '  policyTypes: [Egress]',
+          '  egress:   # nothing yet',
+          '    - to:',
+          '        - ipBlock:',
+          '            cidr: "10.0.0.0/8"',
+          '            except:',
+          '              - "10.1.0.0/16"',
+          '      ports:',
+          '        - protocol: TCP',
+          '          port: 443',
+          '',
+        ].join('\n'),
+      );
+      await waitForDiagnostics(uri, SOURCE, (ds) => apiDiagnostics(ds).length === 0, 'no API error after the template');
+      // the same input again: already allowed, nothing more is written
+      const again = await vscode.commands.executeCommand<{ applied: boolean; problem?: string } | undefined>(action.command.command, {
+        ...args,
+        input: { template: 'allowEgressToCidr', cidr: '10.0.0.0/8', except: ['10.1.0.0/16'], ports: 'TCP 443' },
+      });
+      assert.equal(again?.applied, false);
+      assert.match(again.problem ?? '', /already allows/);
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
     },
   },
   {

@@ -1,5 +1,6 @@
 import type { GuardrailConfig } from '../config/config';
 import type { Inventory, NetworkPolicyInfo, Workload } from '../inventory/model';
+import type { KnownClient } from './knownClients';
 import { emitDocument, policyEntries, uniqueName, type PolicyDocument } from './policyText';
 import { insertAt, type TextEdit } from './textEdit';
 import { eolOf, sequenceIndent, type ObjectText } from './yamlText';
@@ -16,6 +17,11 @@ export interface AuthoringContext {
    * generated policies never share a name
    */
   readonly reservedNames?: Set<string>;
+  /**
+   * clients of a workload known from elsewhere than the manifests (observed flows), added to the
+   * peers of "Create a NetworkPolicy for this workload" after those the manifests show
+   */
+  readonly extraClients?: (workload: Workload) => readonly KnownClient[];
 }
 
 export type ActionKind = 'quickfix' | 'source' | 'refactor';

@@ -4,7 +4,7 @@ export { templateActions } from './templates';
 export { inputTemplateAction, namespaceActions, templateTarget, templatesFor, namespaceChoices, labelChoices, workloadChoices } from './inputTemplates';
 export { cidrInputProblem, parsePortList, splitList, labelInputProblem, namespaceInputProblem } from './inputChecks';
 export type { TemplateId, TemplateInput, TemplateTarget, InputTemplateResult, NamespaceChoice, LabelChoice, WorkloadChoice } from './inputTemplates';
-export { knownClients } from './knownClients';
+export { knownClients, mergeClients } from './knownClients';
 export type { KnownClient } from './knownClients';
 export { completions } from './completion';
 export { hoverAt, policyIndex } from './hover';

@@ -4,7 +4,7 @@ import { namespaceLabels, peerSelectsNamespace, peerSelectsWorkload, policySelec
 import { isQualifiedName, isValidLabelValue } from '../validate/k8sNames';
 import { cidrInputProblem, labelInputProblem, namespaceInputProblem, parsePortList } from './inputChecks';
 import { appendPolicy, policyOf, workloadOf, type AuthoringAction, type AuthoringContext } from './context';
-import { knownClients } from './knownClients';
+import { clientNamespaces } from './knownClients';
 import { labelsSelector, portsValue, selectorValue, type PortSpec, type YValue } from './policyText';
 import { addRuleEdit, validNamespace, workloadPeer, WORKLOAD_KIND_SET } from './templates';
 import { isJsonText, objectAt, yamlString, type ObjectText } from './yamlText';
@@ -160,8 +160,28 @@ function peerAllows(ctx: AuthoringContext, policy: NetworkPolicyInfo, peer: Poli
 }
 
 /** Whether a rule of the target already admits what the input asks for (on some port). */
-export function alreadyAllowed(ctx: AuthoringContext, target: TemplateTarget, input: TemplateInput): boolean {
-  return rulesOf(ctx, target, TEMPLATE_DIRECTION[input.template]).some(({ policy, rule }) => rule.peers.length === 0 || rule.peers.some((peer) => peerAllows(ctx, policy, peer, input, target)));
+/** Whether a rule's ports admit every one of `ports` (an empty list: every port, which only an empty rule list admits). */
+function portsCovered(rulePorts: PolicyRule['ports'], ports: readonly PortSpec[]): boolean {
+  if (rulePorts.length === 0) return true;
+  if (ports.length === 0) return false;
+  return ports.every((wanted) =>
+    rulePorts.some((have) => {
+      if (have.protocol !== wanted.protocol) return false;
+      if (have.port === undefined) return true;
+      if (typeof wanted.port === 'number' && typeof have.port === 'number') {
+        const end = wanted.endPort ?? wanted.port;
+        return have.port <= wanted.port && end <= (have.endPort ?? have.port);
+      }
+      return have.port === wanted.port && wanted.endPort === undefined;
+    }),
+  );
+}
+
+/** Whether a rule of the target already admits what the input asks for, on every port the template would add. */
+export function alreadyAllowed(ctx: AuthoringContext, target: TemplateTarget, input: TemplateInput, ports: readonly PortSpec[]): boolean {
+  return rulesOf(ctx, target, TEMPLATE_DIRECTION[input.template]).some(
+    ({ policy, rule }) => (rule.peers.length === 0 || rule.peers.some((peer) => peerAllows(ctx, policy, peer, input, target))) && portsCovered(rule.ports, ports),
+  );
 }
 
 // ---- the rule and the edit ----
@@ -197,6 +217,8 @@ interface RulePlan {
   readonly what: string;
   /** a name fragment for a new policy */
   readonly nameSuffix: string;
+  /** the ports of the rule (empty: every port) */
+  readonly ports: readonly PortSpec[];
 }
 
 function nsPeer(namespace: string): YValue {
@@ -209,7 +231,10 @@ function rulePlan(ctx: AuthoringContext, target: TemplateTarget, input: Template
   });
   switch (input.template) {
     case 'allowFromNamespace':
-      return { rule: withPorts('from', nsPeer(input.namespace), containerPortSpecs(destinationPods(ctx, target))), what: `from namespace ${input.namespace}`, nameSuffix: `from-${input.namespace}` };
+    {
+      const ports = containerPortSpecs(destinationPods(ctx, target));
+      return { rule: withPorts('from', nsPeer(input.namespace), ports), what: `from namespace ${input.namespace}`, nameSuffix: `from-${input.namespace}`, ports };
+    }
     case 'allowFromPods': {
       const namespace = input.namespace ?? target.namespace;
       const pods: YValue = {
@@ -219,8 +244,10 @@ function rulePlan(ctx: AuthoringContext, target: TemplateTarget, input: Template
         ],
       };
       const where = namespace !== target.namespace ? ` in namespace ${namespace}` : '';
+      const ports = containerPortSpecs(destinationPods(ctx, target));
       return {
-        rule: withPorts('from', pods, containerPortSpecs(destinationPods(ctx, target))),
+        ports,
+        rule: withPorts('from', pods, ports),
         what: `from pods ${describeLabels(input.labels)}${where}`,
         nameSuffix: `from-${Object.values(input.labels).join('-')}`,
       };
@@ -228,8 +255,10 @@ function rulePlan(ctx: AuthoringContext, target: TemplateTarget, input: Template
     case 'allowEgressToWorkload': {
       const workload = findWorkload(ctx.inventory, input);
       if (!workload) throw new Error(`no workload ${input.namespace}/${input.name}`);
+      const ports = containerPortSpecs([workload]);
       return {
-        rule: withPorts('to', workloadPeer(workload, target.namespace), containerPortSpecs([workload])),
+        ports,
+        rule: withPorts('to', workloadPeer(workload, target.namespace), ports),
         what: `to ${workload.kind} ${workload.namespace === target.namespace ? '' : `${workload.namespace}/`}${workload.name}`,
         nameSuffix: `to-${workload.name}`,
       };
@@ -253,6 +282,7 @@ function rulePlan(ctx: AuthoringContext, target: TemplateTarget, input: Template
       const ports = parsePortList(input.ports ?? '');
       const portText = typeof ports === 'string' || ports.length === 0 ? '' : ` on ${ports.map((p) => `${p.protocol} ${String(p.port)}${p.endPort !== undefined ? `-${p.endPort}` : ''}`).join(', ')}`;
       return {
+        ports: typeof ports === 'string' ? [] : ports,
         rule: withPorts('to', ipBlock, typeof ports === 'string' ? [] : ports),
         what: `to ${cidr}${except.length > 0 ? ` except ${except.join(', ')}` : ''}${portText}`,
         nameSuffix: `to-${cidr.replace(/[./:]+/g, '-')}`,
@@ -273,10 +303,8 @@ export function inputTemplateAction(ctx: AuthoringContext, offset: number, input
   if (!target) return { problem: 'put the cursor in a NetworkPolicy or a workload (Deployment, StatefulSet, DaemonSet, Pod...) with pod labels' };
   const problem = templateInputProblem(ctx, target, input);
   if (problem) return { problem };
-  if (alreadyAllowed(ctx, target, input)) {
-    return { problem: `${target.label} already allows ${TEMPLATE_DIRECTION[input.template]} ${rulePlan(ctx, target, input).what}` };
-  }
   const plan = rulePlan(ctx, target, input);
+  if (alreadyAllowed(ctx, target, input, plan.ports)) return { problem: `${target.label} already allows ${TEMPLATE_DIRECTION[input.template]} ${plan.what}` };
   if (target.type === 'policy') {
     const direction = TEMPLATE_DIRECTION[input.template];
     const edits = addRuleEdit(ctx, target.object, direction, plan.rule);
@@ -312,7 +340,7 @@ export const MAX_NAMESPACE_ACTIONS = 3;
 export interface NamespaceChoice {
   readonly name: string;
   readonly workloads: number;
-  /** workloads of it the workspace shows talking to the target */
+  /** its egress policies that name the target's pods (clientNamespaces) */
   readonly clients: number;
 }
 
@@ -322,8 +350,7 @@ export interface NamespaceChoice {
  * already allowed are left out.
  */
 export function namespaceChoices(ctx: AuthoringContext, target: TemplateTarget): NamespaceChoice[] {
-  const clients = new Map<string, number>();
-  for (const pods of destinationPods(ctx, target)) for (const client of knownClients(ctx.inventory, pods)) clients.set(client.workload.namespace, (clients.get(client.workload.namespace) ?? 0) + 1);
+  const clients = clientNamespaces(ctx.inventory, destinationPods(ctx, target));
   const out: NamespaceChoice[] = [];
   for (const name of ctx.inventory.namespaces.keys()) {
     if (name === target.namespace || !validNamespace(name)) continue;

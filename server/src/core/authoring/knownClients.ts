@@ -1,4 +1,4 @@
-import type { Inventory, PolicyPort, Workload } from '../inventory/model';
+import type { Inventory, NetworkPolicyInfo, PolicyPort, PolicyRule, Workload } from '../inventory/model';
 import { isEmptySelector } from '../selectors/labelSelector';
 import { peerSelectsWorkload, policySelects } from '../selectors/peers';
 import { isQualifiedName, isValidLabelValue } from '../validate/k8sNames';
@@ -22,10 +22,39 @@ function portReaches(port: PolicyPort, target: Workload): boolean {
   });
 }
 
+const selectableCache = new WeakMap<Workload, boolean>();
+
 /** Labels a podSelector can name exactly (the API rejects invalid ones). */
 function selectable(workload: Workload): boolean {
-  const labels = Object.entries(workload.podLabels);
-  return labels.length > 0 && labels.every(([k, v]) => isQualifiedName(k).length === 0 && isValidLabelValue(v).length === 0);
+  let known = selectableCache.get(workload);
+  if (known === undefined) {
+    const labels = Object.entries(workload.podLabels);
+    known = labels.length > 0 && labels.every(([k, v]) => isQualifiedName(k).length === 0 && isValidLabelValue(v).length === 0);
+    selectableCache.set(workload, known);
+  }
+  return known;
+}
+
+/** Whether an egress rule names the target's pods by label, on a port it listens on or on every port. */
+function ruleNames(inventory: Inventory, policy: NetworkPolicyInfo, rule: PolicyRule, target: Workload): boolean {
+  return (
+    rule.peers.some((peer) => peer.podSelector !== undefined && !isEmptySelector(peer.podSelector) && peerSelectsWorkload(inventory, policy, peer, target)) &&
+    (rule.ports.length === 0 || rule.ports.some((port) => portReaches(port, target)))
+  );
+}
+
+/**
+ * Per namespace, how many of its egress policies name some of `targets`' pods (as knownClients
+ * counts them): the namespaces most likely to send them traffic, without listing every client.
+ */
+export function clientNamespaces(inventory: Inventory, targets: readonly Workload[]): Map<string, number> {
+  const out = new Map<string, number>();
+  if (targets.length === 0) return out;
+  for (const policy of inventory.policies) {
+    if (!policy.policyTypes.includes('Egress')) continue;
+    if (policy.egress.some((rule) => targets.some((target) => ruleNames(inventory, policy, rule, target)))) out.set(policy.namespace, (out.get(policy.namespace) ?? 0) + 1);
+  }
+  return out;
 }
 
 /**
@@ -42,14 +71,10 @@ export function knownClients(inventory: Inventory, target: Workload, limit = MAX
   const targetKey = podsKey(target);
   for (const policy of inventory.policies) {
     if (!policy.policyTypes.includes('Egress')) continue;
-    const ruleIndex = policy.egress.findIndex(
-      (rule) =>
-        rule.peers.some((peer) => peer.podSelector !== undefined && !isEmptySelector(peer.podSelector) && peerSelectsWorkload(inventory, policy, peer, target)) &&
-        (rule.ports.length === 0 || rule.ports.some((port) => portReaches(port, target))),
-    );
+    const ruleIndex = policy.egress.findIndex((rule) => ruleNames(inventory, policy, rule, target));
     if (ruleIndex < 0) continue;
     for (const workload of inventory.workloadsByNamespace.get(policy.namespace) ?? []) {
-      if (workload.hostNetwork || !selectable(workload) || !policySelects(policy, workload)) continue;
+      if (workload.hostNetwork || !policySelects(policy, workload) || !selectable(workload)) continue;
       const key = podsKey(workload);
       if (key === targetKey) continue;
       const known = byPods.get(key);
@@ -61,6 +86,21 @@ export function knownClients(inventory: Inventory, target: Workload, limit = MAX
   return [...byPods.values()]
     .sort((a, b) => a.workload.namespace.localeCompare(b.workload.namespace) || a.workload.name.localeCompare(b.workload.name))
     .slice(0, limit);
+}
+
+/** Clients from several sources, each set of pods once (the first source's entry wins), at most `limit`. */
+export function mergeClients(lists: readonly (readonly KnownClient[])[], target: Workload, limit = MAX_KNOWN_CLIENTS): KnownClient[] {
+  const seen = new Set<string>([podsKey(target)]);
+  const out: KnownClient[] = [];
+  for (const list of lists) {
+    for (const client of list) {
+      const key = podsKey(client.workload);
+      if (seen.has(key) || client.workload.hostNetwork || !selectable(client.workload)) continue;
+      seen.add(key);
+      out.push(client);
+    }
+  }
+  return out.slice(0, limit);
 }
 
 function podsKey(workload: Workload): string {

@@ -7,7 +7,7 @@ import { policySelects } from '../selectors/peers';
 import { isMap, isSeq } from 'yaml';
 import { appendPolicy, namespaceOfObject, policyOf, styleOf, workloadOf, type AuthoringAction, type AuthoringContext } from './context';
 import { dnsName, emitItems, labelsSelector, portsValue, selectorValue, wellKnownPeer, type PortSpec, type YValue } from './policyText';
-import { knownClients } from './knownClients';
+import { knownClients, mergeClients } from './knownClients';
 import { insertAt, type TextEdit } from './textEdit';
 import { addPairEdit, isJsonText, lineIndent, nextLineStart, objectAt, type ObjectText } from './yamlText';
 
@@ -151,7 +151,7 @@ export function workloadPeer(workload: Workload, policyNamespace: string, commen
  */
 export function workloadPolicyAction(ctx: AuthoringContext, workload: Workload): AuthoringAction {
   const ports = containerPorts(workload);
-  const clients = knownClients(ctx.inventory, workload);
+  const clients = mergeClients([knownClients(ctx.inventory, workload), ctx.extraClients?.(workload) ?? []], workload);
   const peers: YValue[] = clients.map((client) =>
     workloadPeer(client.workload, workload.namespace, `${client.workload.kind} ${client.workload.namespace}/${client.workload.name} (its ${client.evidence})`),
   );

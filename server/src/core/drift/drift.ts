@@ -41,7 +41,10 @@ export interface DriftPolicyRef {
 
 /** One difference of a changed policy: a field path and its meaning on each side. */
 export interface DriftChange {
-  /** e.g. `spec.podSelector`, `spec.policyTypes`, `spec.ingress[1].ports`, `spec.egress[0]` (the repository's index) */
+  /**
+   * e.g. `spec.podSelector`, `spec.policyTypes`, `spec.ingress[1].ports`, `spec.egress[0]`: a rule's
+   * index is the repository's, or the cluster's for a rule only the cluster has
+   */
   readonly path: string;
   /** the value in the repository, in words; undefined when the repository has no such rule */
   readonly repository: string | undefined;

@@ -169,6 +169,8 @@ export class FlowAggregator {
   private readonly resolved = new Map<string, string>();
   /** a pod's normalised address -> its endpoint key */
   private readonly podAddresses = new Map<string, string>();
+  /** a pod's address as the input wrote it -> the endpoint key it was last seen with */
+  private readonly podAddressSeen = new Map<string, string>();
   private readonly flows = new Map<string, FlowState>();
   private readonly problemList: FlowInputProblem[] = [];
   private lines = 0;
@@ -243,7 +245,9 @@ export class FlowAggregator {
       if (Object.keys(labels).length > 0) state.labels = state.labels === undefined ? labels : intersectLabels(state.labels, labels);
       this.resolved.set(identity, key);
     }
-    if (observed.ip !== undefined) {
+    // the pod's address, normalised once per address and pod (not once per record)
+    if (observed.ip !== undefined && this.podAddressSeen.get(observed.ip) !== key) {
+      this.podAddressSeen.set(observed.ip, key);
       const address = normaliseAddress(observed.ip);
       if (address !== undefined) this.podAddresses.set(address, key);
     }

@@ -3,6 +3,8 @@ import { formatSelector, isEmptySelector } from '../selectors/labelSelector';
 import { peerNamespaces, selectNamespaces, selectPods, type LiveNamespace, type NamespaceSelection, type NearMiss, type PodSelection } from './liveSelection';
 import type { PodIndex } from './podIndex';
 
+export type { LiveNamespace } from './liveSelection';
+
 /**
  * The live-cluster part of a selector hover, as Markdown lines: how many pods of the connected
  * cluster the selector matches, a capped list with the labels that matched, and the near misses
@@ -43,6 +45,7 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
+/** The first `max` items as list lines (only those are worded), then "and N more". */
 function cappedLines<T>(items: readonly T[], max: number, line: (item: T) => string): string[] {
   const out = items.slice(0, max).map((item) => `- ${line(item)}`);
   if (items.length > max) out.push(`- and ${items.length - max} more`);
@@ -104,6 +107,29 @@ function namespaceLines(selection: NamespaceSelection, description: string): str
  */
 export function liveHoverLines(live: LiveCluster | undefined, target: LiveTarget): string[] {
   if (!live) return [];
+  // the same selector hovered again over the same cache (the LSP keeps one LiveCluster per
+  // cache version): the lines already made
+  let memo = memos.get(live);
+  if (!memo) memos.set(live, (memo = new Map<string, readonly string[]>()));
+  const key = targetKey(target);
+  const cached = memo.get(key);
+  if (cached) return [...cached];
+  const lines = computeLines(live, target);
+  if (memo.size >= MEMO_SIZE) memo.clear();
+  memo.set(key, lines);
+  return [...lines];
+}
+
+const MEMO_SIZE = 128;
+const memos = new WeakMap<LiveCluster, Map<string, readonly string[]>>();
+
+function targetKey(target: LiveTarget): string {
+  const p = target.policy;
+  if (target.kind === 'policy') return JSON.stringify(['policy', p.namespace, p.podSelector]);
+  return JSON.stringify(['peer', target.which, p.namespace, target.peer.podSelector ?? null, target.peer.namespaceSelector ?? null, target.peer.ipBlock ?? null]);
+}
+
+function computeLines(live: LiveCluster, target: LiveTarget): string[] {
   const head = `**In the cluster (context ${live.context})**`;
   if (live.pods === 'denied') return [head, '', `_Pods are not shown: ${live.podsDenial ?? 'RBAC denies listing pods'}._`];
   if (live.pods === 'loading') return [head, '', '_Still loading pods from the API server; hover again in a moment._'];

@@ -19,17 +19,36 @@ export interface LiveNamespace {
   readonly labels: Labels;
 }
 
-export interface MatchedPod {
-  readonly pod: LivePod;
+/**
+ * A matched pod. Its wording is made when read: a selector may match thousands of pods, of
+ * which a hover shows ten.
+ */
+export class MatchedPod {
+  constructor(
+    readonly pod: LivePod,
+    private readonly requirements: readonly Requirement[],
+  ) {}
+
   /** the pod's labels that the selector names, `k=v` */
-  readonly matched: readonly string[];
+  get matched(): string[] {
+    return labelsNamed(this.requirements, this.pod.labels);
+  }
 }
 
-export interface NearMiss {
-  /** `namespace/name` of a pod, or a namespace's name */
-  readonly id: string;
+/** A pod or namespace that meets every requirement but one; worded when read, as MatchedPod. */
+export class NearMiss {
+  constructor(
+    /** `namespace/name` of a pod, or a namespace's name */
+    readonly id: string,
+    private readonly labels: Labels,
+    private readonly requirements: readonly Requirement[],
+    readonly failed: Requirement,
+  ) {}
+
   /** `app=frontend but tier=web, not tier=api` */
-  readonly text: string;
+  get text(): string {
+    return nearMissText(this.requirements, this.labels, this.failed);
+  }
 }
 
 export interface PodSelection {
@@ -65,7 +84,7 @@ export function selectNamespaces(namespaces: ReadonlyMap<string, LiveNamespace>,
     const labels = namespaceLabelsOf(namespaces, name);
     const verdict = judge(requirements, labels);
     if (verdict.kind === 'match') matched.push(name);
-    else if (verdict.kind === 'near') nearMisses.push({ id: name, text: nearMissText(requirements, labels, verdict.failed) });
+    else if (verdict.kind === 'near') nearMisses.push(new NearMiss(name, labels, requirements, verdict.failed));
   }
   return { namespaces: matched, nearMisses };
 }
@@ -89,8 +108,8 @@ export function selectPods(index: PodIndex, namespaces: readonly string[], selec
   for (const namespace of namespaces) {
     for (const pod of candidates(index, namespace, requirements)) {
       const verdict = judge(requirements, pod.labels);
-      if (verdict.kind === 'match') pods.push({ pod, matched: labelsNamed(requirements, pod.labels) });
-      else if (verdict.kind === 'near') nearMisses.push({ id: `${pod.namespace}/${pod.name}`, text: nearMissText(requirements, pod.labels, verdict.failed) });
+      if (verdict.kind === 'match') pods.push(new MatchedPod(pod, requirements));
+      else if (verdict.kind === 'near') nearMisses.push(new NearMiss(`${pod.namespace}/${pod.name}`, pod.labels, requirements, verdict.failed));
     }
   }
   return { pods, nearMisses, namespaces };

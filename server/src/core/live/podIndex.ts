@@ -58,6 +58,16 @@ export class PodIndex {
     if (!byValue) return EMPTY;
     const lists = values === undefined ? [...byValue.values()] : [...new Set(values)].map((v) => byValue.get(v) ?? []);
     if (lists.length === 1) return lists[0]!;
+    const all = this.namespaces.get(namespace)!.pods;
+    const count = lists.reduce((n, l) => n + l.length, 0);
+    // many of the namespace's pods: filtering its sorted list beats merging and sorting
+    if (count * 4 > all.length) {
+      const wanted = values === undefined ? undefined : new Set(values);
+      return all.filter((p) => {
+        const value = p.labels[key];
+        return value !== undefined && Object.prototype.hasOwnProperty.call(p.labels, key) && (wanted === undefined || wanted.has(value));
+      });
+    }
     return lists.flat().sort((a, b) => compare(a.name, b.name));
   }
 
