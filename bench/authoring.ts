@@ -2,6 +2,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { LspHarness } from '../test/lsp/harness';
 import { requestCodeActions, requestCompletion } from '../test/lsp/authoringHelpers';
 import { generateWorkspace } from './workspace/generateWorkspace';
+import { TemplateChoicesRequest, TemplateEditRequest, type TemplateChoicesResult, type TemplateEditResult } from '../server/src/protocol';
 
 /**
  * `node --import tsx bench/authoring.ts`: code actions and completion latency (issue "Authoring":
@@ -58,7 +59,8 @@ spec:
 
 async function main(): Promise<void> {
   const files = [...generateWorkspace({ files: 500, resources: 5000, seed: 7 }).map((f) => ({ path: `/bench/ws/${f.path}`, text: f.text })), ...podFiles()];
-  const lsp = await LspHarness.start();
+  // as VS Code starts it: the input templates' command actions are offered too
+  const lsp = await LspHarness.start({ initializationOptions: { insertTemplateCommand: true } });
   await lsp.ready;
   const openStart = performance.now();
   for (const f of files) await lsp.open(`file://${f.path}`, f.text);
@@ -72,6 +74,8 @@ async function main(): Promise<void> {
   const codeActionsAfterEdit: number[] = [];
   const completion: number[] = [];
   const completionAfterEdit: number[] = [];
+  const templateChoices: number[] = [];
+  const templateEdits: number[] = [];
   let offered = 0;
   let items = 0;
   for (let i = 0; i < 40; i++) {
@@ -107,6 +111,19 @@ async function main(): Promise<void> {
     await requestCodeActions(lsp, policyUri, { start: policyDoc.positionAt(valueAt), end: policyDoc.positionAt(valueAt) }, policyDiagnostics);
     codeActionsAfterEdit.push(performance.now() - start);
     await lsp.change(policyUri, [{ text: policy.text }]);
+
+    // an input template on the workload: the pickers' choices, then the edit for one of them
+    const position = at;
+    start = performance.now();
+    const choices: TemplateChoicesResult = await lsp.client.sendRequest(TemplateChoicesRequest.type, { uri, position, template: i % 2 === 0 ? 'allowFromPods' : 'allowFromNamespace' });
+    templateChoices.push(performance.now() - start);
+    const namespace = choices.namespaces[0]?.name;
+    if (namespace) {
+      start = performance.now();
+      const answer: TemplateEditResult = await lsp.client.sendRequest(TemplateEditRequest.type, { uri, position, input: { template: 'allowFromNamespace', namespace } });
+      templateEdits.push(performance.now() - start);
+      if (!answer.edit && !/already allows/.test(answer.problem ?? '')) throw new Error(`template edit failed: ${String(answer.problem)}`);
+    }
   }
   const resources = files.reduce((n, f) => n + (f.text.match(/^kind:/gm)?.length ?? 0), 0);
   process.stdout.write(
@@ -118,6 +135,7 @@ async function main(): Promise<void> {
           codeActionsMs: { ...summary(codeActions), actionsOffered: offered },
           completionMs: { ...summary(completion), itemsReturned: items },
           afterKeystroke: { codeActionsMs: summary(codeActionsAfterEdit), completionMs: summary(completionAfterEdit) },
+          inputTemplates: { choicesMs: summary(templateChoices), editMs: summary(templateEdits) },
         },
       },
       null,

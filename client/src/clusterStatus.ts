@@ -90,7 +90,8 @@ export function registerClusterStatus(context: vscode.ExtensionContext, client: 
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(startup),
     vscode.workspace.onDidChangeConfiguration((event) => {
-      if (!event.affectsConfiguration(CLUSTER_SETTINGS_SECTION)) return;
+      // inventorySource needs no reconnection (the server reads it with the other settings)
+      if (!event.affectsConfiguration(`${CLUSTER_SETTINGS_SECTION}.kubeconfig`) && !event.affectsConfiguration(`${CLUSTER_SETTINGS_SECTION}.context`)) return;
       const connected = last !== undefined && last.state !== 'disconnected';
       requestInBackground({ action: connected ? 'connect' : 'status' });
     }),

@@ -2,8 +2,13 @@ import * as vscode from 'vscode';
 import { registerCheckWorkspace } from './checkWorkspace';
 import { registerReport } from './report';
 import { registerClusterStatus, type ClusterStatusItemView } from './clusterStatus';
+import { registerClusterObjects } from './clusterObjects';
 import { registerExplainConnection } from './explainConnection';
+import { registerGeneratePolicies } from './generatePolicies';
 import { registerShowImpact } from './impact';
+import { registerShowDrift } from './drift';
+import { registerInsertTemplate } from './insertTemplate';
+import { registerLoadFlows } from './loadFlows';
 import { createLanguageClient } from './languageClient';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import type { ServerStartupTimings } from '../../server/src/protocol';
@@ -54,8 +59,13 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   registerCheckWorkspace(context, client);
   registerReport(context, client);
   const clusterStatusItem = registerClusterStatus(context, client);
+  registerClusterObjects(context, client);
   registerExplainConnection(context, client);
   registerShowImpact(context, client);
+  registerShowDrift(context, client);
+  registerInsertTemplate(context, client);
+  registerGeneratePolicies(context, client);
+  registerLoadFlows(context);
   return { activatedAt, serverReady, clusterStatusItem };
 }
 

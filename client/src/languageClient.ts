@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import type * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { SETTINGS_SECTION, ServerStatusNotification, type ServerStatusParams } from '../../server/src/protocol';
+import { SETTINGS_SECTION, ServerStatusNotification, type InitializationOptions, type ServerStatusParams } from '../../server/src/protocol';
 
 export interface StartedClient {
   readonly client: LanguageClient;
@@ -20,9 +20,13 @@ export function createLanguageClient(context: vscode.ExtensionContext, outputCha
       { scheme: 'file', language: 'yaml' },
       { scheme: 'untitled', language: 'yaml' },
       { scheme: 'file', language: 'json' },
+      // cluster objects' read-only documents, for the diagnostics of findings about them
+      { scheme: 'netpol-cluster' },
     ],
     synchronize: { configurationSection: SETTINGS_SECTION },
     outputChannel,
+    // the code actions of templates that need input run a command of this client (insertTemplate.ts)
+    initializationOptions: { insertTemplateCommand: true } satisfies InitializationOptions,
   };
   const client = new LanguageClient(SETTINGS_SECTION, 'Network Policy Guardrails', serverOptions, clientOptions);
   const ready = new Promise<ServerStatusParams>((resolve) => {

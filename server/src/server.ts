@@ -1,4 +1,4 @@
-import { DidChangeWatchedFilesNotification, TextDocumentSyncKind, TextDocuments, type Connection, type InitializeResult, type WorkspaceFolder } from 'vscode-languageserver';
+import { ConnectionError, ConnectionErrors, DidChangeWatchedFilesNotification, ResponseError, TextDocumentSyncKind, TextDocuments, type Connection, type InitializeResult, type WorkspaceFolder } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { ClusterConnection } from './cluster/clusterConnection';
 import { registerCluster } from './lsp/cluster';
@@ -8,11 +8,16 @@ import { registerCheckWorkspace } from './lsp/checkWorkspace';
 import { registerReport } from './lsp/report';
 import { registerDiagnostics } from './lsp/diagnostics';
 import { registerExplainConnection } from './lsp/explainConnection';
+import { registerGeneratePolicies } from './lsp/generatePolicies';
 import { registerHover } from './lsp/hover';
+import { LiveClusterView, feedClusterInventory } from './lsp/liveCluster';
 import { registerShowImpact } from './lsp/impact';
+import { registerShowDrift } from './lsp/drift';
+import { registerTemplates } from './lsp/templates';
+import type { ClientFeatures } from './lsp/authoringEdits';
 import { SettingsCache } from './lsp/settingsCache';
 import { WorkspaceIndex } from './lsp/workspaceIndex';
-import { CoverageRequest, ServerStatusNotification, type CoverageParams } from './protocol';
+import { CoverageRequest, ServerStatusNotification, type CoverageParams, type InitializationOptions } from './protocol';
 import { VERSION } from './version';
 
 /**
@@ -24,6 +29,12 @@ export interface ServerOptions {
   readonly analysisThreads?: { readonly script: string; readonly jobs: number };
 }
 
+/** The connection was disposed (the client shut the server down while a request was out). */
+function disposed(error: unknown): boolean {
+  if (error instanceof ConnectionError) return error.code === ConnectionErrors.Disposed || error.code === ConnectionErrors.Closed;
+  return error instanceof ResponseError && /disposed/i.test(error.message);
+}
+
 export function startServer(connection: Connection, startedAt: number = performance.now(), serverOptions: ServerOptions = {}): void {
   const documents = new TextDocuments(TextDocument);
   let canPullConfiguration = false;
@@ -31,6 +42,7 @@ export function startServer(connection: Connection, startedAt: number = performa
   let canWatchDynamically = false;
   let hasWorkspaceFolders = false;
   let folders: WorkspaceFolder[] = [];
+  let clientFeatures: ClientFeatures = { createFiles: false, insertTemplateCommand: false };
   const settings = new SettingsCache(connection, () => canPullConfiguration);
 
   /** Fire-and-forget work whose failure is logged, never an unhandled rejection. */
@@ -38,12 +50,26 @@ export function startServer(connection: Connection, startedAt: number = performa
     work.catch((error: unknown) => connection.console.error(`${what} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`));
   };
 
+  // late events (a cluster watch, a refresh racing the shutdown) may arrive after the connection is closed
+  const log = (message: string): void => {
+    try {
+      connection.console.log(message);
+    } catch {
+      // the connection is disposed: there is nowhere left to log to
+    }
+  };
+
   const refresh = (): void => {
     if (!canRefresh) return;
     connection.languages.diagnostics.refresh().catch((error: unknown) => {
-      connection.console.log(`Diagnostics refresh failed: ${String(error)}`);
+      // a refresh racing the shutdown finds the connection disposed: logging would throw too
+      if (disposed(error)) return;
+      log(`Diagnostics refresh failed: ${String(error)}`);
     });
   };
+
+  // the live-cluster cache: cluster.snapshot() gives its objects as inventory entries, never waiting
+  const cluster = new ClusterConnection({ log });
 
   const index = new WorkspaceIndex({
     connection,
@@ -60,6 +86,7 @@ export function startServer(connection: Connection, startedAt: number = performa
       }
     },
     onOthersChanged: refresh,
+    externalText: (uri) => cluster.objectText(uri),
     ...(serverOptions.analysisThreads ? { analysisThreads: serverOptions.analysisThreads } : {}),
   });
 
@@ -79,6 +106,12 @@ export function startServer(connection: Connection, startedAt: number = performa
     canWatchDynamically = capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     hasWorkspaceFolders = capabilities.workspace?.workspaceFolders === true;
     folders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: 'root' }] : []);
+    const workspaceEdit = capabilities.workspace?.workspaceEdit;
+    const initializationOptions = (params.initializationOptions ?? {}) as InitializationOptions;
+    clientFeatures = {
+      createFiles: workspaceEdit?.documentChanges === true && (workspaceEdit.resourceOperations ?? []).includes('create'),
+      insertTemplateCommand: initializationOptions.insertTemplateCommand === true,
+    };
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -98,7 +131,7 @@ export function startServer(connection: Connection, startedAt: number = performa
       background(
         'Registering file watchers',
         connection.client.register(DidChangeWatchedFilesNotification.type, {
-          watchers: [{ globPattern: '**/*.{yaml,yml,json}' }, { globPattern: '**/.netpol-guardrails.yaml' }],
+          watchers: [{ globPattern: '**/*.{yaml,yml,json}' }, { globPattern: '**/.netpol-guardrails.yaml' }, { globPattern: '**/*.{csv,jsonl,ndjson}' }],
         }),
       );
     }
@@ -138,16 +171,20 @@ export function startServer(connection: Connection, startedAt: number = performa
   connection.onDidChangeWatchedFiles((params) => background('Indexing file changes', index.filesChanged(params.changes.map((c) => ({ uri: c.uri, type: c.type })))));
 
   registerDiagnostics(connection, documents, settings, index, (uri) => index.textDocument(uri));
-  registerCodeActions(connection, documents, settings, index);
+  registerCodeActions(connection, documents, settings, index, () => clientFeatures);
+  registerTemplates(connection, documents, settings, index, () => clientFeatures);
   registerCompletion(connection, documents, settings, index);
-  registerHover(connection, documents, settings, index);
   registerCheckWorkspace(connection, index, (uri) => index.textDocument(uri));
   registerReport(connection, index);
   registerExplainConnection(connection, index, (uri) => index.textDocument(uri));
   registerShowImpact(connection, index, (uri) => documents.get(uri), (uri) => index.textDocument(uri));
-  // the live-cluster cache: cluster.snapshot() gives its objects as inventory entries, never waiting
-  const cluster = new ClusterConnection({ log: (message) => connection.console.log(message) });
-  registerCluster(connection, cluster, () => canPullConfiguration);
+  registerGeneratePolicies(connection, index);
+  // cluster objects in the rules and the reachability engine (netpolGuardrails.cluster.inventorySource)
+  const feed = feedClusterInventory(cluster, (objects) => index.setClusterObjects(objects), { log });
+  registerCluster(connection, cluster, () => canPullConfiguration, [feed]);
+  registerShowDrift(connection, index, cluster, (uri) => index.textDocument(uri));
+  const live = new LiveClusterView(cluster);
+  registerHover(connection, documents, settings, index, () => live.current());
   connection.onRequest(CoverageRequest.method, (params: CoverageParams) => index.coverage(params.folderUri));
   documents.listen(connection);
   connection.listen();

@@ -3,7 +3,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { WorkspaceAnalysis, analyzeText } from '../../server/src/core';
-import { applyEdits, completions, quickFixes, templateActions, type AuthoringAction } from '../../server/src/core/authoring';
+import { applyEdits, completions, inputTemplateAction, namespaceActions, quickFixes, templateActions, type AuthoringAction, type TemplateInput } from '../../server/src/core/authoring';
 import schema from '../../schemas/networkpolicy.schema.json';
 
 const FIXTURES = join(__dirname, '..', 'fixtures');
@@ -20,6 +20,13 @@ function apiErrorCount(text: string): number {
   return analyzeText(text).findings.filter((f) => f.severity === 'error' && (f.ruleId.startsWith('api-') || f.ruleId === 'yaml-syntax')).length;
 }
 
+/** Template inputs tried at every document of every fixture (the namespace exists in few of them: no matter). */
+const INPUTS: TemplateInput[] = [
+  { template: 'allowFromNamespace', namespace: 'monitoring' },
+  { template: 'allowFromPods', labels: { app: 'web' } },
+  { template: 'allowEgressToCidr', cidr: '10.0.0.0/8', except: ['10.1.0.0/16'], ports: 'TCP 443' },
+];
+
 /**
  * Every quick fix of every finding, and every template at every document start, over all the
  * validation and guardrail fixtures (valid, invalid, half-typed, JSON): nothing throws, and no
@@ -35,7 +42,11 @@ describe('authoring over every fixture', () => {
       const ctx = { file, text, inventory: workspace.inventory(), config: workspace.configuration() };
       const actions: AuthoringAction[] = (workspace.findings().get(file) ?? []).flatMap((f) => quickFixes(ctx, f));
       for (const match of text.matchAll(/^kind:/gm)) {
-        actions.push(...templateActions(ctx, match.index));
+        actions.push(...templateActions(ctx, match.index), ...namespaceActions(ctx, match.index));
+        for (const input of INPUTS) {
+          const result = inputTemplateAction(ctx, match.index, input);
+          if ('action' in result) actions.push(result.action);
+        }
         completions(ctx, match.index, schema);
       }
       const before = apiErrorCount(text);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { ALL_RULES, GUARDRAIL_RULES, WorkspaceAnalysis, parseConfig } from '../../server/src/core';
+import { ALL_RULES, FlowAggregator, FlowLineParser, GUARDRAIL_RULES, WorkspaceAnalysis, parseConfig } from '../../server/src/core';
 
 /**
  * docs/rules/<id>.md for every rule id a finding can carry, all with the same sections, the
@@ -43,11 +43,24 @@ function examples(markdown: string): { kind: 'fires' | 'quiet'; text: string }[]
   return [...markdown.matchAll(/^```yaml (fires|quiet)\n([\s\S]*?)^```$/gm)].map((m) => ({ kind: m[1] as 'fires' | 'quiet', text: m[2] ?? '' }));
 }
 
+/** The observed flows of a doc (a ```csv flows block, docs/flows.md's generic CSV), for the observed-flow rules. */
+function flowsOf(markdown: string): string | undefined {
+  return /^```csv flows\n([\s\S]*?)^```$/m.exec(markdown)?.[1];
+}
+
 /** Rule ids of the findings an example gives, as one file of a workspace (or as the config file). */
-function findingsOf(id: string, text: string): { ruleId: string; severity: string; message: string }[] {
+function findingsOf(id: string, text: string, flows?: string): { ruleId: string; severity: string; message: string }[] {
   if (id === 'config-invalid') return parseConfig(text, GUARDRAIL_IDS).findings;
   const workspace = new WorkspaceAnalysis();
   workspace.update('example.yaml', text);
+  if (flows !== undefined) {
+    const aggregator = new FlowAggregator({ inventory: workspace.inventory() });
+    const parser = new FlowLineParser('flows.csv');
+    flows.split('\n').forEach((line, i) => aggregator.addLine('flows.csv', i + 1, parser.line(line)));
+    const { flows: aggregated, problems } = aggregator.result();
+    assert.deepEqual(problems, [], 'the flows block reads without problems');
+    workspace.setFlows({ flows: aggregated });
+  }
   return workspace.findings().get('example.yaml') ?? [];
 }
 
@@ -81,7 +94,7 @@ describe('rule documentation', () => {
         assert.ok(blocks.some((b) => b.kind === 'fires'), 'a ```yaml fires example');
         assert.ok(blocks.some((b) => b.kind === 'quiet'), 'a ```yaml quiet example');
         for (const block of blocks) {
-          const found = findingsOf(rule.id, block.text);
+          const found = findingsOf(rule.id, block.text, flowsOf(markdown));
           const own = found.filter((f) => f.ruleId === rule.id);
           if (block.kind === 'fires') assert.ok(own.length > 0, `no ${rule.id} finding in:\n${block.text}`);
           else assert.deepEqual(own, [], `a ${rule.id} finding in the quiet example`);

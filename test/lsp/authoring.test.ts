@@ -5,6 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { LspHarness } from './harness';
 import { apiErrors, applyAction, applyTextEdits, caret, requestCodeActions, requestCompletion } from './authoringHelpers';
+import { TemplateEditRequest, type TemplateEditResult, type TemplateInput } from '../../server/src/protocol';
 
 /**
  * Golden authoring cases: test/fixtures/authoring/<case>/ holds input.yaml (with a <|> cursor),
@@ -18,6 +19,10 @@ const UPDATE = process.env['UPDATE_GOLDEN'] === '1';
 interface Case {
   readonly action?: string;
   readonly completion?: string;
+  /** a template's input, sent as TemplateEditRequest at the cursor (what netpolGuardrails.insertTemplate sends) */
+  readonly input?: TemplateInput;
+  /** the title the template's edit must have */
+  readonly title?: string;
 }
 
 describe('authoring: golden code actions and completions', () => {
@@ -47,7 +52,19 @@ describe('authoring: golden code actions and completions', () => {
       await lsp.open(uri, text);
       try {
         let result: string;
-        if (spec.action !== undefined) {
+        if (spec.input !== undefined) {
+          const answer: TemplateEditResult = await lsp.client.sendRequest(TemplateEditRequest.type, { uri, position, input: spec.input });
+          assert.ok(answer.edit, `no edit: ${String(answer.problem)}`);
+          if (spec.title !== undefined) assert.equal(answer.title, spec.title);
+          assert.deepEqual(Object.keys(answer.edit.changes ?? {}), [uri]);
+          result = applyTextEdits(text, answer.edit.changes?.[uri] ?? []);
+          // idempotent: the same input a second time is already allowed, and makes no edit
+          await lsp.change(uri, [{ text: result }]);
+          const after = TextDocument.create(uri, 'yaml', 0, result);
+          const again: TemplateEditResult = await lsp.client.sendRequest(TemplateEditRequest.type, { uri, position: after.positionAt(after.offsetAt(position)), input: spec.input });
+          assert.equal(again.edit, undefined, 'the same input edits again');
+          assert.match(again.problem ?? '', /already allows/);
+        } else if (spec.action !== undefined) {
           const diagnostics = (await lsp.diagnostics(uri)).filter((d) => d.range.start.line <= position.line && position.line <= d.range.end.line);
           const actions = await requestCodeActions(lsp, uri, { start: position, end: position }, diagnostics);
           const action = actions.find((a) => a.title === spec.action);

@@ -6,7 +6,8 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import type { CodeAction, Diagnostic, TextEdit } from 'vscode-languageserver-protocol/node';
 import { LspHarness, waitFor } from './harness';
-import { apiErrors, applyAction, requestCodeActions } from './authoringHelpers';
+import { apiErrors, applyAction, applyTextEdits, requestCodeActions } from './authoringHelpers';
+import { TemplateChoicesRequest, TemplateEditRequest, type TemplateChoicesResult, type TemplateEditResult, type TemplateId, type TemplateInput } from '../../server/src/protocol';
 
 const EXAMPLES = join(__dirname, '..', '..', 'examples');
 
@@ -82,7 +83,92 @@ describe('authoring sweep over examples/', () => {
     t.diagnostic(`${applied} actions applied over ${checkedFiles} files; kinds: ${[...kinds].sort().join(', ')}`);
     assert.ok(checkedFiles >= 10, `only ${checkedFiles} files`);
     assert.ok(applied >= 40, `only ${applied} actions applied`);
-    for (const kind of ['quickfix', 'source.netpolGuardrails.defaultDenyEgress', 'refactor.netpolGuardrails.createWorkloadPolicy']) assert.ok(kinds.has(kind), `no ${kind} action offered`);
+    for (const kind of ['quickfix', 'source.netpolGuardrails.defaultDenyEgress', 'refactor.netpolGuardrails.createWorkloadPolicy', 'refactor.netpolGuardrails.allowFromNamespace']) assert.ok(kinds.has(kind), `no ${kind} action offered`);
+  });
+});
+
+const TEMPLATES: readonly TemplateId[] = ['allowFromNamespace', 'allowFromPods', 'allowEgressToWorkload', 'allowEgressToCidr'];
+
+/** A few inputs of each template from its pickers' choices, as a user would pick them. */
+async function inputsAt(lsp: LspHarness, uri: string, position: { line: number; character: number }): Promise<TemplateInput[]> {
+  const inputs: TemplateInput[] = [];
+  for (const template of TEMPLATES) {
+    const choices: TemplateChoicesResult = await lsp.client.sendRequest(TemplateChoicesRequest.type, { uri, position, template });
+    if (choices.problem) continue;
+    if (template === 'allowFromNamespace') for (const ns of choices.namespaces.slice(0, 2)) inputs.push({ template, namespace: ns.name });
+    if (template === 'allowFromPods') {
+      for (const label of choices.labels.slice(0, 2)) {
+        const value = label.values[0];
+        if (value) inputs.push({ template, labels: { [label.key]: value.value } });
+      }
+      const other = choices.namespaces[0];
+      if (other) {
+        const theirs: TemplateChoicesResult = await lsp.client.sendRequest(TemplateChoicesRequest.type, { uri, position, template, namespace: other.name });
+        const label = theirs.labels[0];
+        const value = label?.values[0];
+        if (label && value) inputs.push({ template, labels: { [label.key]: value.value }, namespace: other.name });
+      }
+    }
+    if (template === 'allowEgressToWorkload') for (const w of choices.workloads.slice(0, 2)) inputs.push({ template, namespace: w.namespace, name: w.name, kind: w.kind });
+    if (template === 'allowEgressToCidr') {
+      inputs.push({ template, cidr: '10.0.0.0/8', except: ['10.1.0.0/16', '10.2.0.0/16'], ports: 'TCP 443, TCP 8000-8100' });
+      inputs.push({ template, cidr: '2001:db8::/32' });
+    }
+  }
+  return inputs;
+}
+
+describe('input template sweep over examples/', () => {
+  let lsp: LspHarness;
+  before(async () => {
+    lsp = await LspHarness.start({ workspaceFolders: [URI.file(EXAMPLES).toString()] });
+    await lsp.ready;
+  });
+  after(async () => {
+    await lsp.stop();
+  });
+
+  it('applies every template input at every policy and workload cleanly and idempotently', async (t) => {
+    let applied = 0;
+    const templates = new Set<string>();
+    for (const path of yamlFiles(EXAMPLES)) {
+      const uri = URI.file(path).toString();
+      const text = readFileSync(path, 'utf8');
+      await lsp.open(uri, text);
+      await lsp.diagnostics(uri);
+      const before = apiErrors(text);
+      const doc = TextDocument.create(uri, 'yaml', 0, text);
+      for (const match of text.matchAll(/^kind:/gm)) {
+        const position = doc.positionAt(match.index);
+        for (const input of await inputsAt(lsp, uri, position)) {
+          const answer: TemplateEditResult = await lsp.client.sendRequest(TemplateEditRequest.type, { uri, position, input });
+          // a choice the target already allows is answered with a problem, never with an edit
+          if (!answer.edit) {
+            assert.match(answer.problem ?? '', /already allows/, `${path}:${position.line + 1} ${JSON.stringify(input)}`);
+            continue;
+          }
+          assert.deepEqual(Object.keys(answer.edit.changes ?? {}), [uri]);
+          const edited = applyTextEdits(text, answer.edit.changes?.[uri] ?? []);
+          const afterErrors = apiErrors(edited);
+          assert.equal(afterErrors.get('yaml-syntax') ?? 0, 0, `"${String(answer.title)}" breaks the YAML of ${path}:\n${edited}`);
+          for (const [id, n] of afterErrors) assert.ok(n <= (before.get(id) ?? 0), `"${String(answer.title)}" adds ${id} to ${path}:\n${edited}`);
+          await lsp.change(uri, [{ text: edited }]);
+          try {
+            const again: TemplateEditResult = await lsp.client.sendRequest(TemplateEditRequest.type, { uri, position, input });
+            assert.equal(again.edit, undefined, `"${String(answer.title)}" edits again:\n${edited}`);
+            assert.match(again.problem ?? '', /already allows/);
+          } finally {
+            await lsp.change(uri, [{ text }]);
+          }
+          templates.add(input.template);
+          applied++;
+        }
+      }
+      await lsp.close(uri);
+    }
+    t.diagnostic(`${applied} template inputs applied; templates: ${[...templates].sort().join(', ')}`);
+    assert.deepEqual([...templates].sort(), [...TEMPLATES].sort());
+    assert.ok(applied >= 40, `only ${applied} inputs applied`);
   });
 });
 

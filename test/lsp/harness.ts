@@ -26,11 +26,11 @@ import { ServerStatusNotification, type ServerStatusParams } from '../../server/
 
 /**
  * A real server and a real protocol client over in-memory streams. The client answers
- * workspace/configuration from `settings` (per scopeUri) and counts diagnostic refreshes.
+ * workspace/configuration from `settings` (per scopeUri and section) and counts diagnostic refreshes.
  */
 export class LspHarness {
   readonly client: ProtocolConnection;
-  settings: (scopeUri: string | undefined) => unknown = () => ({});
+  settings: (scopeUri: string | undefined, section: string | undefined) => unknown = () => ({});
   refreshes = 0;
   readonly ready: Promise<ServerStatusParams>;
   private versions = new Map<string, number>();
@@ -41,13 +41,17 @@ export class LspHarness {
   private constructor(client: ProtocolConnection) {
     this.client = client;
     this.ready = new Promise((resolve) => client.onNotification(ServerStatusNotification.method, (p: ServerStatusParams) => resolve(p)));
-    client.onRequest(ConfigurationRequest.type, (params) => params.items.map((item) => this.settings(item.scopeUri)));
+    client.onRequest(ConfigurationRequest.type, (params) => params.items.map((item) => this.settings(item.scopeUri, item.section)));
     client.onRequest(DiagnosticRefreshRequest.type, () => {
       this.refreshes++;
     });
   }
 
-  static async start(options: { configuration?: boolean; workspaceFolders?: string[] } = {}): Promise<LspHarness> {
+  /**
+   * `workspaceEdit`: the client applies documentChanges with create operations (VS Code does);
+   * `initializationOptions`: as the VS Code client sends them.
+   */
+  static async start(options: { configuration?: boolean; workspaceFolders?: string[]; workspaceEdit?: boolean; initializationOptions?: unknown } = {}): Promise<LspHarness> {
     const up = new PassThrough();
     const down = new PassThrough();
     const serverConnection = createConnection(ProposedFeatures.all, new StreamMessageReader(up), new StreamMessageWriter(down));
@@ -61,10 +65,16 @@ export class LspHarness {
       processId: null,
       rootUri: null,
       capabilities: {
-        workspace: { configuration: options.configuration ?? true, diagnostics: { refreshSupport: true }, workspaceFolders: true },
+        workspace: {
+          configuration: options.configuration ?? true,
+          diagnostics: { refreshSupport: true },
+          workspaceFolders: true,
+          ...(options.workspaceEdit ? { workspaceEdit: { documentChanges: true, resourceOperations: ['create' as const] } } : {}),
+        },
         textDocument: { diagnostic: { dynamicRegistration: false } },
       },
       workspaceFolders: options.workspaceFolders?.map((uri, i) => ({ uri, name: `folder${i}` })) ?? null,
+      ...(options.initializationOptions !== undefined ? { initializationOptions: options.initializationOptions } : {}),
     });
     harness.initializeResult = result;
     await client.sendNotification(InitializedNotification.type, {});

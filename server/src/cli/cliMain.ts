@@ -13,5 +13,6 @@ if (!isMainThread && isAnalysisWorker(workerData)) {
     readStdin: readStdinSync,
     workerScript: __filename,
   });
-  process.exitCode = code;
+  if (typeof code === 'number') process.exitCode = code;
+  else void code.then((c) => (process.exitCode = c));
 }

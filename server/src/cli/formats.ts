@@ -44,11 +44,12 @@ export function summaryLine(results: readonly LocatedFinding[], files: number): 
 }
 
 /** The JSON contract (README "JSON output"): version 1. */
-export function formatJson(results: readonly LocatedFinding[], coverage?: CoverageReport, baseline?: JsonBaseline): string {
+export function formatJson(results: readonly LocatedFinding[], coverage?: CoverageReport, baseline?: JsonBaseline, observedFlows?: unknown): string {
   return JSON.stringify(
     {
       version: 1,
       ...(coverage ? { coverage } : {}),
+      ...(observedFlows !== undefined ? { observedFlows } : {}),
       ...(baseline ? { baseline: { file: baseline.file, new: baseline.status.filter((s) => s === 'new').length, fixed: baseline.fixed.length } } : {}),
       findings: results.map((r, i) => ({
         ruleId: r.finding.ruleId,

@@ -7,6 +7,7 @@ import {
   GUARDRAIL_RULES,
   SEVERITY_ORDER,
   formatCoverageText,
+  formatFlowSummary,
   parseConfig,
   type Finding,
   type GuardrailConfig,
@@ -19,7 +20,10 @@ import { defaultJobs, loadFiles, workspaceOf } from './loadFiles';
 import { formatJson, formatSarif, formatText, locate, summaryLine, type LocatedFinding } from './formats';
 import { compareWithBaseline } from '../report';
 import { readBaseline, reportFormatOf, writeCheckReport } from './checkReport';
+import { flowFilesOf, flowReadLine, loadFlows, withoutFlowFiles } from './flowOptions';
 import { CONNECTIVITY_USAGE, DIFF_USAGE, EXPLAIN_USAGE, connectivityCommand, diffCommand, explainCommand } from './reachabilityCommands';
+import { DRIFT_USAGE, driftCommand } from './driftCommand';
+import { SYNTHESIZE_USAGE, synthesizeCommand } from './synthesizeCommand';
 
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
@@ -43,6 +47,11 @@ Options:
                              summary for CI job summaries and pull request comments
   --baseline FILE            compare with an earlier --format json result: report new and
                              fixed findings, and apply --fail-on to new findings only
+  --flows FILE               observed flows to check the policies against (Hubble's
+                             \`hubble observe -o json\` lines, or the generic JSON lines / CSV of
+                             docs/flows.md); repeat it or separate files with commas. Enables
+                             observed-flow-blocked and observed-flow-unexpected and prints the
+                             observed flows allowed / blocked
   --jobs N                   threads that read and analyse files (default: the cores, at most 4)
   -h, --help                 show this help
   -v, --version              show the version
@@ -50,7 +59,8 @@ Options:
 Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or I/O error.
 
 Other commands: connectivity (what may talk to what), explain (why a connection is allowed
-or denied), diff (what an edit opens and cuts off); netpol-guardrails COMMAND --help for each.`;
+or denied), diff (what an edit opens and cuts off), drift (the repository against a cluster),
+synthesize (least-privilege policies from observed flows); netpol-guardrails COMMAND --help for each.`;
 
 export interface CliIO {
   readonly cwd: string;
@@ -96,6 +106,7 @@ function check(args: string[], io: CliIO): number {
       report: { type: 'string' },
       baseline: { type: 'string' },
       jobs: { type: 'string' },
+      flows: { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -118,11 +129,14 @@ function check(args: string[], io: CliIO): number {
   if (values.report !== undefined) reportFormatOf(values.report);
   const baseline = values.baseline === undefined ? undefined : readBaseline(values.baseline, io.cwd);
   const paths = positionals.length > 0 ? positionals : ['.'];
-  const inputs = collectInputs(paths, io.cwd, io.readStdin);
+  const flowFiles = flowFilesOf(values.flows, io.cwd);
+  const inputs = withoutFlowFiles(collectInputs(paths, io.cwd, io.readStdin), flowFiles);
   const { config, configFile, configText, configFindings } = loadConfig(values.config, io.cwd);
   const options = { maxFileSizeBytes: maxFileSize };
   const loaded = loadFiles(inputs, options, jobs, io.workerScript);
   const workspace = workspaceOf(loaded, config, options);
+  const flows = flowFiles.length > 0 ? loadFlows(flowFiles, workspace.inventory(), io) : undefined;
+  if (flows) workspace.setFlows({ flows: flows.flows });
   const texts = new Map<string, string>();
   for (const f of loaded) if (!('skipped' in f)) texts.set(f.path, f.text);
   const byFile = workspace.findings();
@@ -145,12 +159,17 @@ function check(args: string[], io: CliIO): number {
       env: process.env,
     });
   }
-  if (format === 'json') io.stdout(`${formatJson(results, values.coverage ? coverageReport : undefined, baseline && comparison ? { file: baseline.file, status: comparison.status, fixed: comparison.fixed } : undefined)}\n`);
+  const flowSummary = flows ? workspace.coverage().observedFlows : undefined;
+  if (format === 'json') {
+    const observedFlows = flows && flowSummary ? { counts: flows.counts, problems: flows.problems, ...flowSummary } : undefined;
+    io.stdout(`${formatJson(results, values.coverage ? coverageReport : undefined, baseline && comparison ? { file: baseline.file, status: comparison.status, fixed: comparison.fixed } : undefined, observedFlows)}\n`);
+  }
   else if (format === 'sarif') io.stdout(`${formatSarif(results, comparison?.status)}\n`);
   else {
     if (results.length > 0) io.stdout(`${formatText(results)}\n`);
     if (coverageReport && values.coverage) io.stdout(`\nCoverage by namespace:\n${formatCoverageText(coverageReport)}\n`);
     io.stderr(`${summaryLine(results, inputs.length)}\n`);
+    if (flows && flowSummary) io.stderr(`${flowReadLine(flows)}\n${formatFlowSummary(flowSummary)}\n`);
     if (baseline && comparison) io.stderr(`compared with ${baseline.file}: ${comparison.status.filter((s) => s === 'new').length} new, ${comparison.fixed.length} fixed\n`);
   }
   const threshold = SEVERITY_ORDER[failOn];
@@ -159,11 +178,13 @@ function check(args: string[], io: CliIO): number {
   return counted.some((r) => SEVERITY_ORDER[r.finding.severity] >= threshold) ? EXIT_FINDINGS : EXIT_OK;
 }
 
-/** Runs the CLI and returns its exit code; never throws. */
-export function runCli(argv: readonly string[], io: CliIO): number {
+/** Runs the CLI and returns its exit code (a promise for the commands that talk to a cluster); never throws. */
+export function runCli(argv: readonly string[], io: CliIO): number | Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
+      case 'drift':
+        return driftCommand(rest, io).catch((error: unknown) => failed(command, error, io));
       case 'check':
         return check(rest, io);
       case 'connectivity':
@@ -172,6 +193,8 @@ export function runCli(argv: readonly string[], io: CliIO): number {
         return explainCommand(rest, io);
       case 'diff':
         return diffCommand(rest, io);
+      case 'synthesize':
+        return synthesizeCommand(rest, io);
       case '-v':
       case '--version':
         io.stdout(`${VERSION}\n`);
@@ -186,14 +209,18 @@ export function runCli(argv: readonly string[], io: CliIO): number {
         throw new UsageError(`unknown command "${command}"`);
     }
   } catch (error) {
-    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      const usage = command === 'connectivity' ? CONNECTIVITY_USAGE : command === 'explain' ? EXPLAIN_USAGE : command === 'diff' ? DIFF_USAGE : USAGE;
-      io.stderr(`netpol-guardrails: ${(error as Error).message}\n${command === 'check' ? '' : `\n${usage}\n`}`);
-      return EXIT_USAGE;
-    }
-    io.stderr(`netpol-guardrails: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return failed(command, error, io);
+  }
+}
+
+function failed(command: string | undefined, error: unknown, io: CliIO): number {
+  if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    const usage = command === 'connectivity' ? CONNECTIVITY_USAGE : command === 'explain' ? EXPLAIN_USAGE : command === 'diff' ? DIFF_USAGE : command === 'drift' ? DRIFT_USAGE : command === 'synthesize' ? SYNTHESIZE_USAGE : USAGE;
+    io.stderr(`netpol-guardrails: ${(error as Error).message}\n${command === 'check' ? '' : `\n${usage}\n`}`);
     return EXIT_USAGE;
   }
+  io.stderr(`netpol-guardrails: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  return EXIT_USAGE;
 }
 
 export function readStdinSync(): Uint8Array {

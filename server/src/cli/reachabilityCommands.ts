@@ -7,9 +7,12 @@ import {
   connectivityJson,
   diffConnectivity,
   explainConnection,
+  flowImpact,
   formatPortSet,
   formatExplanation,
   type ConnectionChange,
+  type FlowChange,
+  type FlowImpact,
   type ConnectionJson,
   type ConnectivityJson,
   type Explanation,
@@ -18,7 +21,9 @@ import {
 } from '../core';
 import type { SourceRef } from '../core/inventory/model';
 import { DEFAULT_SETTINGS } from '../settings';
-import { UsageError } from './files';
+import { resolve } from 'node:path';
+import { UsageError, collectInputs, type InputFile } from './files';
+import { flowFilesOf, flowReadLine, loadFlows, withoutFlowFiles } from './flowOptions';
 import { gitInputs } from './gitInputs';
 import { defaultJobs } from './loadFiles';
 import { loadInputs, loadInventory, readConfig, type LoadThreads, type LoadedInventory } from './loadInventory';
@@ -62,12 +67,16 @@ With --git, BEFORE is PATH (default .) as committed in REF and AFTER is PATH in 
 
 Options:
   --git REF            compare git revision REF (read with git ls-tree and git show) with the files
+  --flows FILE         observed flows (formats as for check --flows; repeat it or separate with
+                       commas): also say which observed flows the change cuts off or newly allows
+  --top N              observed flows listed for each (default: 10)
   --format text|json   output format (default: text)
   --max-file-size BYTES
   --config FILE        guardrail configuration, for its defaultNamespace (default: ./.netpol-guardrails.yaml)
   -h, --help
 
-Exit codes: 0 no change, 1 connectivity changes, 2 usage or I/O error.`;
+Exit codes: 0 no change, 1 connectivity changes, 2 usage or I/O error. With --flows: 0 when no
+observed flow is cut off, 1 when the change cuts off observed traffic (for CI), 2 as above.`;
 
 function maxFileSizeOf(value: string | undefined): number {
   if (value === undefined) return DEFAULT_SETTINGS.maxFileSize;
@@ -277,6 +286,36 @@ function diffEntryJson(c: ConnectionChange): unknown {
   return { src: c.src, dst: c.dst, before: connectionPorts(c.before), after: connectionPorts(c.after), opened: connectionPorts(c.opened), closed: connectionPorts(c.closed) };
 }
 
+function flowChangeJson(c: FlowChange): unknown {
+  return { flow: c.text, observations: c.observations, forwarded: c.flow.forwarded, dropped: c.flow.dropped, examples: c.flow.examples };
+}
+
+function flowImpactJson(impact: FlowImpact): Record<string, unknown> {
+  return {
+    cutOff: impact.cutOff.map(flowChangeJson),
+    newlyAllowed: impact.newlyAllowed.map(flowChangeJson),
+    cutOffObservations: impact.cutOffObservations,
+    newlyAllowedObservations: impact.newlyAllowedObservations,
+    notEvaluated: impact.notEvaluated,
+  };
+}
+
+/** The observed flows an edit cuts off and newly allows, the `top` of each by observations. */
+export function flowImpactLines(impact: FlowImpact, top: number): string[] {
+  const lines = [`observed flows: the change cuts off ${impact.cutOff.length} (${impact.cutOffObservations} observation(s)) and newly allows ${impact.newlyAllowed.length} (${impact.newlyAllowedObservations} observation(s))`];
+  const list = (label: string, changes: readonly FlowChange[]): void => {
+    for (const c of changes.slice(0, top)) {
+      const example = c.flow.examples[0];
+      lines.push(`  ${label} ${c.text}: ${c.observations} observation(s)${example ? `, e.g. ${example.file}:${example.line}` : ''}`);
+    }
+    if (changes.length > top) lines.push(`  ... and ${changes.length - top} more`);
+  };
+  list('cuts off', impact.cutOff);
+  list('allows', impact.newlyAllowed);
+  if (impact.notEvaluated > 0) lines.push(`  ${impact.notEvaluated} flow(s) not judged (an end the manifests do not define on both sides)`);
+  return lines;
+}
+
 export function diffCommand(args: string[], io: CliIO): number {
   const { values, positionals } = parseArgs({
     args,
@@ -284,6 +323,8 @@ export function diffCommand(args: string[], io: CliIO): number {
     options: {
       format: { type: 'string', default: 'text' },
       git: { type: 'string' },
+      flows: { type: 'string', multiple: true },
+      top: { type: 'string' },
       'max-file-size': { type: 'string' },
       config: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -299,22 +340,30 @@ export function diffCommand(args: string[], io: CliIO): number {
   const config = readConfig(values.config, io.cwd);
   let before: LoadedInventory;
   let after: LoadedInventory;
+  const flowFiles = flowFilesOf(values.flows, io.cwd);
+  // the flow files may sit in a folder given as a path: they are not manifests
+  const manifests = (paths: readonly string[]): InputFile[] => withoutFlowFiles(collectInputs(paths, io.cwd, io.readStdin), flowFiles);
   if (values.git !== undefined) {
     const paths = positionals.length > 0 ? positionals : ['.'];
-    before = loadInputs(gitInputs(values.git, paths, io.cwd), config, maxFileSize, threadsOf(io));
-    after = loadInventory(paths, io.cwd, io.readStdin, config, maxFileSize, threadsOf(io));
+    before = loadInputs(gitInputs(values.git, paths, io.cwd).filter((input) => !flowFiles.some((f) => f.path === resolve(io.cwd, input.path))), config, maxFileSize, threadsOf(io));
+    after = loadInputs(manifests(paths), config, maxFileSize, threadsOf(io));
   } else {
     const [beforePath, afterPath, ...extra] = positionals;
     if (beforePath === undefined || afterPath === undefined || extra.length > 0) throw new UsageError('diff needs exactly two paths: BEFORE AFTER (or --git REF [PATH...])');
-    before = loadInventory([beforePath], io.cwd, io.readStdin, config, maxFileSize, threadsOf(io));
-    after = loadInventory([afterPath], io.cwd, io.readStdin, config, maxFileSize, threadsOf(io));
+    before = loadInputs(manifests([beforePath]), config, maxFileSize, threadsOf(io));
+    after = loadInputs(manifests([afterPath]), config, maxFileSize, threadsOf(io));
   }
   warnRejected(before, io);
   warnRejected(after, io);
+  const top = values.top === undefined ? 10 : Number(values.top);
+  if (!Number.isInteger(top) || top < 0) throw new UsageError('--top must be a number of flows');
+  const flows = flowFiles.length > 0 ? loadFlows(flowFiles, after.inventory, io) : undefined;
   const diff = diffConnectivity(before.inventory, after.inventory);
+  const impact = flows ? flowImpact(before.inventory, after.inventory, flows.flows) : undefined;
   const changes = diff.added.length + diff.removed.length + diff.changed.length;
   if (format === 'json') {
-    io.stdout(`${JSON.stringify({ version: 1, added: diff.added.map(diffEntryJson), removed: diff.removed.map(diffEntryJson), changed: diff.changed.map(diffEntryJson) }, null, 2)}\n`);
+    const observed = impact && flows ? { counts: flows.counts, ...flowImpactJson(impact) } : undefined;
+    io.stdout(`${JSON.stringify({ version: 1, added: diff.added.map(diffEntryJson), removed: diff.removed.map(diffEntryJson), changed: diff.changed.map(diffEntryJson), ...(observed ? { observedFlows: observed } : {}) }, null, 2)}\n`);
   } else {
     const lines: string[] = [];
     for (const c of diff.added) lines.push(`+ ${c.src} -> ${c.dst}: ${formatPortSet(c.after)}`);
@@ -326,7 +375,9 @@ export function diffCommand(args: string[], io: CliIO): number {
       lines.push(`~ ${c.src} -> ${c.dst}: ${parts.join(', ')} (now ${formatPortSet(c.after)})`);
     }
     lines.push(`${diff.added.length} added, ${diff.removed.length} removed, ${diff.changed.length} changed connection(s)`);
+    if (impact && flows) lines.push(...flowImpactLines(impact, top), flowReadLine(flows));
     io.stdout(`${lines.join('\n')}\n`);
   }
+  if (impact) return impact.cutOff.length > 0 ? 1 : 0;
   return changes > 0 ? 1 : 0;
 }

@@ -1,6 +1,6 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { ApiStatusError, createTransport, statusMessage } from './apiTransport';
-import { clusterPod, objectContribution, type ClusterPod, type ClusterSnapshot } from './clusterInventory';
+import { canonicalClusterUri, clusterObjectText, clusterObjectUri, clusterPod, objectContribution, parseClusterObjectUri, type ClusterPod, type ClusterSnapshot } from './clusterInventory';
 import { type ClusterCounts, type ClusterDenial, type ClusterKind, type ClusterState, type ClusterStatus } from './clusterTypes';
 import { KubeconfigError, loadKubeconfig, type LoadedKubeconfig } from './kubeconfig';
 import { Reflector, type ReflectorOptions } from './reflector';
@@ -196,7 +196,19 @@ export class ClusterConnection implements Disposable {
   snapshot(): ClusterSnapshot {
     if (this.snapshotCache && this.snapshotCache.version === this.cacheVersion) {
       const state = this.state();
-      if (this.snapshotCache.snapshot.state === state) return this.snapshotCache.snapshot;
+      const cached = this.snapshotCache.snapshot;
+      if (cached.state === state) return cached;
+      // only the state moved: the same objects (and lists), so what was built from them is kept
+      const reflectors = this.session?.reflectors ?? [];
+      const snapshot: ClusterSnapshot = {
+        ...cached,
+        state,
+        takenAt: Date.now(),
+        syncedKinds: reflectors.filter((r) => r.state === 'watching').map((r) => r.type.kind),
+        listedKinds: reflectors.filter((r) => r.listedAt !== undefined).map((r) => r.type.kind),
+      };
+      this.snapshotCache = { version: this.cacheVersion, snapshot };
+      return snapshot;
     }
     const session = this.session;
     const namespaces: NamespaceInfo[] = [];
@@ -227,6 +239,22 @@ export class ClusterConnection implements Disposable {
     };
     this.snapshotCache = { version: this.cacheVersion, snapshot };
     return snapshot;
+  }
+
+  /**
+   * The text of a cached object named by its netpol-cluster: URI (the text its findings' ranges
+   * are offsets into), or undefined when the cache has no such object in the current context.
+   */
+  objectText(uri: string): string | undefined {
+    const parsed = parseClusterObjectUri(canonicalClusterUri(uri));
+    const session = this.session;
+    if (!parsed || !session) return undefined;
+    const reflector = session.reflectors.find((r) => r.type.kind.toLowerCase() === parsed.kind);
+    if (!reflector) return undefined;
+    // the URI must name this context (as the client writes it back)
+    if (canonicalClusterUri(clusterObjectUri(session.context, reflector.type.kind, parsed.namespace, parsed.name)) !== canonicalClusterUri(uri)) return undefined;
+    const object = reflector.items.get(`${parsed.namespace ?? ''}/${parsed.name}`);
+    return object ? clusterObjectText(object) : undefined;
   }
 
   private load(source: ConnectOptions): LoadedKubeconfig {
@@ -338,7 +366,7 @@ export class ClusterConnection implements Disposable {
   }
 }
 
-function describeDenial(kind: ClusterKind, group: string, resource: string, verb: 'list' | 'watch', error: ApiStatusError | Error | undefined): ClusterDenial {
+export function describeDenial(kind: ClusterKind, group: string, resource: string, verb: 'list' | 'watch', error: ApiStatusError | Error | undefined): ClusterDenial {
   const groupText = group === '' ? 'core group' : `group ${group}`;
   const apiMessage = error instanceof ApiStatusError ? statusMessage(error.body) : error?.message;
   return {

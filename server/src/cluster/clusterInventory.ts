@@ -2,6 +2,7 @@ import { fileContribution, mergeContributions, type InventoryContribution } from
 import type { Inventory, NamespaceInfo, NetworkPolicyInfo, Workload } from '../core/inventory/model';
 import { parseChunk, type ManifestObject } from '../core/parse/manifest';
 import type { YAMLMap } from 'yaml';
+import { URI } from 'vscode-uri';
 import type { ClusterKind, ClusterState } from './clusterTypes';
 import type { Obj } from './reflector';
 
@@ -19,6 +20,46 @@ export function clusterObjectUri(context: string, kind: string, namespace: strin
   const ctx = encodeURIComponent(context);
   if (namespace === undefined || namespace === '') return `${CLUSTER_URI_SCHEME}://${ctx}/namespaces/${encodeURIComponent(name)}`;
   return `${CLUSTER_URI_SCHEME}://${ctx}/namespaces/${encodeURIComponent(namespace)}/${kind.toLowerCase()}/${encodeURIComponent(name)}`;
+}
+
+/**
+ * A cluster object URI as VS Code writes it back (vscode-uri: the authority lower-cased, `%3A` and
+ * `%2F` decoded), so that the URI a client opens and the one a finding carries compare equal.
+ */
+export function canonicalClusterUri(uri: string): string {
+  try {
+    return URI.parse(uri).toString();
+  } catch {
+    return uri;
+  }
+}
+
+function decoded(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+/**
+ * The namespace, kind (lower case, as in the URI) and name of a clusterObjectUri, read from the
+ * end (a context such as an EKS ARN may hold `/` once VS Code has decoded it), or undefined for
+ * another URI. The context is not returned: compare canonical URIs to check it.
+ */
+export function parseClusterObjectUri(uri: string): { kind: string; namespace: string | undefined; name: string } | undefined {
+  const prefix = `${CLUSTER_URI_SCHEME}://`;
+  if (!uri.startsWith(prefix)) return undefined;
+  const parts = uri.slice(prefix.length).split(/[?#]/)[0]!.split('/');
+  const n = parts.length;
+  if (n >= 5 && parts[n - 4] === 'namespaces') return { kind: parts[n - 2]!, namespace: decoded(parts[n - 3]!), name: decoded(parts[n - 1]!) };
+  if (n >= 3 && parts[n - 2] === 'namespaces') return { kind: 'namespace', namespace: undefined, name: decoded(parts[n - 1]!) };
+  return undefined;
+}
+
+/** The text a cluster object's inventory entries were placed in (ClusterObject.chunkText): its pretty JSON. */
+export function clusterObjectText(object: Obj): string {
+  return JSON.stringify(object, null, 2);
 }
 
 /** What the inventory has no field for: a pod's addresses and phase. */
@@ -90,7 +131,7 @@ class ClusterObject implements ManifestObject {
   }
 
   get chunkText(): string {
-    return (this.text ??= JSON.stringify(this.value, null, 2));
+    return (this.text ??= clusterObjectText(this.value));
   }
 
   get node(): YAMLMap<unknown, unknown> {

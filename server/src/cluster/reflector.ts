@@ -71,8 +71,7 @@ export class Reflector {
   ) {}
 
   get path(): string {
-    const base = this.type.group === '' ? '/api/v1' : `/apis/${this.type.apiVersion}`;
-    return `${base}/${this.type.resource}`;
+    return resourcePath(this.type);
   }
 
   start(): void {
@@ -168,32 +167,7 @@ export class Reflector {
 
   /** A paged list; replaces the items at the end and returns the list's resourceVersion. */
   private async list(): Promise<string> {
-    const items = new Map<string, Obj>();
-    let continueToken: string | undefined;
-    let resourceVersion = '';
-    for (;;) {
-      const query = new URLSearchParams({ limit: String(this.options.pageSize) });
-      if (continueToken) query.set('continue', continueToken);
-      let page: Obj;
-      try {
-        page = await this.transport.getJson(`${this.path}?${query.toString()}`, { idleTimeoutMs: this.options.requestTimeoutMs, signal: this.signal });
-      } catch (error) {
-        // k8s: an expired continue token (410) means the list must start over
-        if (error instanceof ApiStatusError && error.status === 410 && continueToken) {
-          continueToken = undefined;
-          items.clear();
-          continue;
-        }
-        throw error;
-      }
-      for (const item of Array.isArray(page['items']) ? (page['items'] as unknown[]) : []) {
-        if (isObj(item)) items.set(keyOf(item), this.type.slim(item));
-      }
-      const metadata = isObj(page['metadata']) ? page['metadata'] : {};
-      continueToken = typeof metadata['continue'] === 'string' && metadata['continue'] !== '' ? metadata['continue'] : undefined;
-      if (typeof metadata['resourceVersion'] === 'string') resourceVersion = metadata['resourceVersion'];
-      if (!continueToken) break;
-    }
+    const { items, resourceVersion } = await listPages(this.transport, this.type, this.path, this.options, this.signal);
     this.items.clear();
     for (const [key, value] of items) this.items.set(key, value);
     this.listedAt = Date.now();
@@ -238,6 +212,51 @@ export class Reflector {
       throw error;
     }
     return gone ? undefined : latest;
+  }
+}
+
+/** The API path of a kind's objects in all namespaces, e.g. `/apis/apps/v1/deployments`. */
+export function resourcePath(type: ResourceType): string {
+  const base = type.group === '' ? '/api/v1' : `/apis/${type.apiVersion}`;
+  return `${base}/${type.resource}`;
+}
+
+/**
+ * Every object of a kind by paged LIST (limit/continue), slimmed, keyed by namespace/name, and the
+ * list's resourceVersion. An expired continue token (410 Gone) starts the list over, as client-go's
+ * pager does.
+ */
+export async function listPages(
+  transport: Transport,
+  type: ResourceType,
+  path: string,
+  options: Pick<ReflectorOptions, 'pageSize' | 'requestTimeoutMs'>,
+  signal: AbortSignal,
+): Promise<{ items: Map<string, Obj>; resourceVersion: string }> {
+  const items = new Map<string, Obj>();
+  let continueToken: string | undefined;
+  let resourceVersion = '';
+  for (;;) {
+    const query = new URLSearchParams({ limit: String(options.pageSize) });
+    if (continueToken) query.set('continue', continueToken);
+    let page: Obj;
+    try {
+      page = await transport.getJson(`${path}?${query.toString()}`, { idleTimeoutMs: options.requestTimeoutMs, signal });
+    } catch (error) {
+      if (error instanceof ApiStatusError && error.status === 410 && continueToken) {
+        continueToken = undefined;
+        items.clear();
+        continue;
+      }
+      throw error;
+    }
+    for (const item of Array.isArray(page['items']) ? (page['items'] as unknown[]) : []) {
+      if (isObj(item)) items.set(keyOf(item), type.slim(item));
+    }
+    const metadata = isObj(page['metadata']) ? page['metadata'] : {};
+    continueToken = typeof metadata['continue'] === 'string' && metadata['continue'] !== '' ? metadata['continue'] : undefined;
+    if (typeof metadata['resourceVersion'] === 'string') resourceVersion = metadata['resourceVersion'];
+    if (!continueToken) return { items, resourceVersion };
   }
 }
 

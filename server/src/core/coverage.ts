@@ -6,6 +6,7 @@ import { egressBlocksDns } from './rules/egressBlocksDns';
 import { isDefaultDeny } from './rules/missingDefaultDeny';
 import { publicCidr } from './rules/publicCidr';
 import { runGuardrails } from './rules/runRules';
+import { checkObservedFlows, type FlowCheckSummary, type ObservedFlows } from './flows/check';
 
 /** How far one namespace follows "deny by default, then narrow allows". */
 export interface NamespaceCoverage {
@@ -32,6 +33,8 @@ export interface CoverageReport {
     readonly defaultDenyIngress: number;
     readonly defaultDenyEgress: number;
   };
+  /** with flows loaded: how many observed flows the policies allow and block */
+  readonly observedFlows?: FlowCheckSummary;
 }
 
 function defaultDeny(inventory: Inventory, namespace: string, direction: Direction): boolean {
@@ -39,7 +42,7 @@ function defaultDeny(inventory: Inventory, namespace: string, direction: Directi
 }
 
 /** The per-namespace coverage summary, over every namespace the inventory knows. */
-export function coverage(inventory: Inventory, config: GuardrailConfig): CoverageReport {
+export function coverage(inventory: Inventory, config: GuardrailConfig, flows?: ObservedFlows): CoverageReport {
   // the exposure counts come from the rules themselves, whatever their configured severity
   const rules = [allowAllIngress, allowAllEgress, publicCidr, egressBlocksDns];
   const forced: GuardrailConfig = { ...config, rules: {} };
@@ -76,7 +79,16 @@ export function coverage(inventory: Inventory, config: GuardrailConfig): Coverag
       allowAllRules: sum('allowAllRules'),
       publicExposures: sum('publicExposures'),
     },
+    ...(flows ? { observedFlows: checkObservedFlows(inventory, flows).summary } : {}),
   };
+}
+
+/** One line: the observed flows the policies allow and block. */
+export function formatFlowSummary(s: FlowCheckSummary): string {
+  const parts = [`${s.allowed} allowed (${s.allowedObservations} observations)`, `${s.blocked} blocked (${s.blockedObservations} observations)`, `${s.unexpected} dropped by the cluster but allowed`];
+  if (s.droppedDenied > 0) parts.push(`${s.droppedDenied} dropped and denied`);
+  if (s.notEvaluated > 0) parts.push(`${s.notEvaluated} not evaluated (an end the manifests do not define)`);
+  return `observed flows: ${parts.join(', ')}, of ${s.flows}`;
 }
 
 /** A fixed-width table for terminals. */
@@ -107,5 +119,6 @@ export function formatCoverageText(report: CoverageReport): string {
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
-  return [line(header), ...rows.map(line)].join('\n');
+  const table = [line(header), ...rows.map(line)].join('\n');
+  return report.observedFlows ? `${table}\n${formatFlowSummary(report.observedFlows)}` : table;
 }

@@ -10,6 +10,12 @@ import { coverage, type CoverageReport } from './coverage';
 import { applySuppressions } from './config/suppressions';
 import { ALL_RULES } from './model/ruleCatalog';
 import { GUARDRAIL_RULES } from './rules/registry';
+import { inClusterMessage, withClusterObjects, type ClusterObjects, type InventorySourceMode } from './inventory/clusterObjects';
+import type { ObservedFlows } from './flows/check';
+
+/** The rules run per namespace scope; the observed-flow rules always run over the whole workspace. */
+const SCOPED_RULES = GUARDRAIL_RULES.filter((r) => !r.requiresFlows);
+const FLOW_RULES = GUARDRAIL_RULES.filter((r) => r.requiresFlows);
 
 /** Every rule id a finding can carry: the API and parsing rules and the guardrails. */
 export const KNOWN_RULE_IDS: ReadonlySet<string> = new Set([...ALL_RULES.map((r) => r.id), ...GUARDRAIL_RULES.map((r) => r.id)]);
@@ -23,6 +29,10 @@ export class WorkspaceAnalysis {
   private readonly files = new Map<string, { analyzer: ManifestAnalyzer; result: FileAnalysis; text: string; contribution?: InventoryContribution }>();
   /** the inventory of the current files, rebuilt (from per-file contributions) after a change */
   private inventoryCache: Inventory | undefined;
+  /** the files' inventory alone (what hovers call "the workspace") when cluster objects are merged */
+  private workspaceInventoryCache: Inventory | undefined;
+  /** the connected cluster's objects and how they take part (the inventorySource setting) */
+  private cluster: { readonly objects: ClusterObjects; readonly mode: InventorySourceMode } | undefined;
   /**
    * The guardrail findings of the last run, by the namespace they are about, with what they were
    * computed from; and the files changed since, with their inventory contribution before the
@@ -30,6 +40,10 @@ export class WorkspaceAnalysis {
    */
   private guardrails: { readonly byNamespace: Map<string, WorkspaceFinding[]>; readonly worldView: string } | undefined;
   private readonly changedFiles = new Map<string, InventoryContribution | undefined>();
+  /** traffic observed in the cluster, for the observed-flow rules and the coverage summary */
+  private observedFlows: ObservedFlows | undefined;
+  /** the observed-flow rules' findings, and what they were computed from */
+  private flowFindings: { readonly inventory: Inventory; readonly flows: ObservedFlows; readonly config: GuardrailConfig; readonly findings: readonly WorkspaceFinding[] } | undefined;
   /** per file: the findings returned last time and what they were made from */
   private readonly fileFindings = new Map<string, { readonly own: FileAnalysis; readonly guardrails: readonly WorkspaceFinding[]; readonly text: string; readonly out: Finding[] }>();
 
@@ -47,13 +61,42 @@ export class WorkspaceAnalysis {
       else delete entry.contribution;
     }
     this.inventoryCache = undefined;
+    this.workspaceInventoryCache = undefined;
     this.guardrails = undefined;
+  }
+
+  /**
+   * The connected cluster's objects (undefined: none) and how they take part in the inventory
+   * (inventory/clusterObjects.ts). Every guardrail runs again on the next findings().
+   */
+  setCluster(objects: ClusterObjects | undefined, mode: InventorySourceMode): void {
+    const next = objects && mode !== 'workspace' ? { objects, mode } : undefined;
+    if (next?.objects === this.cluster?.objects && next?.mode === this.cluster?.mode) return;
+    this.cluster = next;
+    this.inventoryCache = undefined;
+    this.guardrails = undefined;
+  }
+
+  /** Whether cluster objects take part in the inventory now. */
+  hasCluster(): boolean {
+    return this.cluster !== undefined;
   }
 
   /** Remembers a file's contribution before its first change since the last findings(). */
   private changing(file: string): void {
     if (!this.changedFiles.has(file)) this.changedFiles.set(file, this.files.get(file)?.contribution);
     this.inventoryCache = undefined;
+    this.workspaceInventoryCache = undefined;
+  }
+
+  /** Loads (or, with undefined, unloads) observed flows: the observed-flow rules check them. */
+  setFlows(flows: ObservedFlows | undefined): void {
+    this.observedFlows = flows;
+    this.flowFindings = undefined;
+  }
+
+  flows(): ObservedFlows | undefined {
+    return this.observedFlows;
   }
 
   /** The guardrail configuration in force (templates read its selectors). */
@@ -108,26 +151,40 @@ export class WorkspaceAnalysis {
     return [...this.files.keys()];
   }
 
+  /** The inventory the analysis reads: the files', with the cluster's objects when they take part. */
   inventory(): Inventory {
     if (this.inventoryCache) return this.inventoryCache;
+    const contributions = this.fileContributions();
+    this.inventoryCache = this.cluster
+      ? mergeContributions(withClusterObjects(contributions, this.cluster.objects, this.cluster.mode), this.config.defaultNamespace)
+      : mergeContributions(contributions, this.config.defaultNamespace);
+    return this.inventoryCache;
+  }
+
+  /** The files' inventory alone, whatever the cluster. */
+  workspaceInventory(): Inventory {
+    if (!this.cluster) return this.inventory();
+    return (this.workspaceInventoryCache ??= mergeContributions(this.fileContributions(), this.config.defaultNamespace));
+  }
+
+  private fileContributions(): InventoryContribution[] {
     const contributions: InventoryContribution[] = [];
     for (const [file, entry] of this.files) {
       entry.contribution ??= fileContribution(file, entry.result.objects, this.config.defaultNamespace);
       contributions.push(entry.contribution);
     }
-    this.inventoryCache = mergeContributions(contributions, this.config.defaultNamespace);
-    return this.inventoryCache;
+    return contributions;
   }
 
   /** The per-namespace coverage summary of this workspace. */
   coverage(): CoverageReport {
-    return coverage(this.inventory(), this.config);
+    return coverage(this.inventory(), this.config, this.observedFlows);
   }
 
   /** Findings of every file: its own (validation) and the guardrails placed in it. */
   findings(token: CancellationToken = NEVER_CANCELLED): Map<string, Finding[]> {
     const byFile = new Map<string, WorkspaceFinding[]>();
-    for (const list of this.guardrailFindings(token).values()) {
+    for (const list of [...this.guardrailFindings(token).values(), this.observedFlowFindings(token)]) {
       for (const f of list) {
         const forFile = byFile.get(f.file);
         if (forFile) forFile.push(f);
@@ -150,8 +207,12 @@ export class WorkspaceAnalysis {
       this.fileFindings.set(file, { own: entry.result, guardrails, text: entry.text, out: list });
       out.set(file, list);
     }
-    // findings placed in files the workspace does not hold (none today; kept for safety)
-    for (const [file, guardrails] of byFile) out.set(file, guardrails.map((g) => g.finding).sort(byPosition));
+    // findings placed in objects the workspace does not hold: the cluster's; their message says so
+    const context = this.cluster?.objects.context;
+    for (const [file, guardrails] of byFile) {
+      const list = guardrails.map((g) => (context === undefined ? g.finding : { ...g.finding, message: inClusterMessage(context, g.finding.message) }));
+      out.set(file, list.sort(byPosition));
+    }
     return out;
   }
 
@@ -163,7 +224,7 @@ export class WorkspaceAnalysis {
     const scope = previous && previous.worldView === worldView ? this.changedScope(previous.byNamespace) : undefined;
     this.changedFiles.clear();
     if (previous && scope?.size === 0) return previous.byNamespace;
-    const { findings } = runGuardrails(inventory, this.config, token, undefined, scope);
+    const { findings } = runGuardrails(inventory, this.config, token, SCOPED_RULES, scope);
     if (token.isCancellationRequested) {
       // a partial run is no base for the next one
       this.guardrails = undefined;
@@ -182,6 +243,18 @@ export class WorkspaceAnalysis {
     }
     this.guardrails = { byNamespace, worldView };
     return byNamespace;
+  }
+
+  /** The observed-flow rules' findings: re-run when the inventory, the flows or the configuration change. */
+  private observedFlowFindings(token: CancellationToken): readonly WorkspaceFinding[] {
+    const flows = this.observedFlows;
+    if (!flows) return [];
+    const inventory = this.inventory();
+    const last = this.flowFindings;
+    if (last && last.inventory === inventory && last.flows === flows && last.config === this.config) return last.findings;
+    const { findings } = runGuardrails(inventory, this.config, token, FLOW_RULES, undefined, flows);
+    if (!token.isCancellationRequested) this.flowFindings = { inventory, flows, config: this.config, findings };
+    return findings;
   }
 
   /**

@@ -1,15 +1,16 @@
 import type { Connection } from 'vscode-languageserver';
 import type { ClusterConnection } from '../cluster/clusterConnection';
-import { ClusterRequest, ClusterStatusNotification, type ClusterParams, type ClusterStatus } from '../protocol';
+import { ClusterObjectRequest, ClusterRequest, ClusterStatusNotification, type ClusterObjectParams, type ClusterParams, type ClusterStatus } from '../protocol';
 import { CLUSTER_SETTINGS_SECTION, normalizeClusterSettings, type ClusterSettings } from '../settings';
 
 /**
- * The live-cluster connection on the LSP: `netpolGuardrails/cluster` (connect, disconnect, status)
- * and a `netpolGuardrails/clusterStatus` notification on every change. The server never connects
+ * The live-cluster connection on the LSP: `netpolGuardrails/cluster` (connect, disconnect, status),
+ * `netpolGuardrails/clusterObject` (a cached object's text, for the read-only documents of
+ * findings about cluster objects) and a `netpolGuardrails/clusterStatus` notification on every change. The server never connects
  * on its own: only a client's connect does, and the VS Code client sends it from trusted
  * workspaces only. The request answers at once: the network work runs in the background.
  */
-export function registerCluster(connection: Connection, cluster: ClusterConnection, canPullConfiguration: () => boolean): void {
+export function registerCluster(connection: Connection, cluster: ClusterConnection, canPullConfiguration: () => boolean, disposeOnShutdown: readonly { dispose(): void }[] = []): void {
   cluster.onDidChangeStatus((status) => {
     connection.sendNotification(ClusterStatusNotification.method, status).catch((error: unknown) => connection.console.log(`clusterStatus not sent: ${String(error)}`));
   });
@@ -37,5 +38,14 @@ export function registerCluster(connection: Connection, cluster: ClusterConnecti
     }
   });
 
-  connection.onShutdown(() => cluster.dispose());
+  connection.onRequest(ClusterObjectRequest.method, (params: ClusterObjectParams): { text: string } | null => {
+    const text = cluster.objectText(params.uri);
+    return text === undefined ? null : { text };
+  });
+
+  connection.onShutdown(() => {
+    // what follows the cluster first, so nothing hears the connection stop
+    for (const d of disposeOnShutdown) d.dispose();
+    cluster.dispose();
+  });
 }

@@ -1,10 +1,13 @@
 import { CodeActionKind, type CodeAction, type CodeActionParams, type Connection, type Diagnostic, type TextDocuments, type WorkspaceEdit } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { fixAllEdits, overlayInventory, quickFixes, templateActions, type AuthoringAction, type AuthoringContext, type TextEdit } from '../core/authoring';
+import { fixAllEdits, namespaceActions, overlayInventory, quickFixes, templateActions, templateTarget, templatesFor, type AuthoringAction, type AuthoringContext, type TemplateId, type TextEdit } from '../core/authoring';
 import type { Finding, Severity } from '../core';
+import { INSERT_TEMPLATE_COMMAND, type InsertTemplateArgs } from '../protocol';
+import { DEFAULT_SETTINGS, type TemplateTarget } from '../settings';
+import { PolicyEditTarget, textEditsOf, type ClientFeatures } from './authoringEdits';
 import { DIAGNOSTIC_SOURCE } from './diagnostics';
 import type { SettingsCache } from './settingsCache';
-import type { WorkspaceIndex } from './workspaceIndex';
+import { isClusterUri, type WorkspaceIndex } from './workspaceIndex';
 
 /** `source.fixAll.netpolGuardrails`: every mechanical fix of the file at once. */
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.netpolGuardrails`;
@@ -34,12 +37,31 @@ export function findingOf(document: TextDocument, diagnostic: Diagnostic): Findi
 }
 
 function workspaceEdit(document: TextDocument, edits: readonly TextEdit[]): WorkspaceEdit {
-  return {
-    changes: {
-      [document.uri]: edits.map((e) => ({ range: { start: document.positionAt(e.range.start), end: document.positionAt(e.range.end) }, newText: e.newText })),
-    },
-  };
+  return textEditsOf(document, edits);
 }
+
+/** The titles of the code actions that ask for their input (… marks that a picker follows). */
+export function inputTemplateTitle(template: TemplateId, target: { type: 'policy' | 'workload'; label: string }): string {
+  const to = target.label;
+  switch (template) {
+    case 'allowFromNamespace':
+      return `Allow ingress to ${to} from a namespace…`;
+    case 'allowFromPods':
+      return `Allow ingress to ${to} from pods with labels…`;
+    case 'allowEgressToWorkload':
+      return `Allow egress from ${to} to a workload…`;
+    case 'allowEgressToCidr':
+      return `Allow egress from ${to} to a CIDR…`;
+  }
+}
+
+export interface CodeActionOptions {
+  readonly features: ClientFeatures;
+  readonly templateTarget: TemplateTarget;
+  readonly log: (message: string) => void;
+}
+
+const NO_FEATURES: CodeActionOptions = { features: { createFiles: false, insertTemplateCommand: false }, templateTarget: DEFAULT_SETTINGS.authoring.templateTarget, log: () => undefined };
 
 function lspKind(action: AuthoringAction): string {
   if (action.kind === 'quickfix') return CodeActionKind.QuickFix;
@@ -55,9 +77,16 @@ function wanted(kind: string, only: readonly string[] | undefined): boolean {
  * their rule id, range and data), "fix all of this kind" where the fix is mechanical, the
  * templates for the document under the cursor, and source.fixAll.
  */
-export async function codeActions(documents: TextDocuments<TextDocument>, index: WorkspaceIndex, params: CodeActionParams, token: { isCancellationRequested: boolean }): Promise<CodeAction[]> {
+export async function codeActions(
+  documents: TextDocuments<TextDocument>,
+  index: WorkspaceIndex,
+  params: CodeActionParams,
+  token: { isCancellationRequested: boolean },
+  options: CodeActionOptions = NO_FEATURES,
+): Promise<CodeAction[]> {
   const document = documents.get(params.textDocument.uri);
-  if (!document) return [];
+  // a cluster object's document is read-only: nothing to edit there
+  if (!document || isClusterUri(document.uri)) return [];
   const state = await index.authoringState(document.uri);
   if (token.isCancellationRequested) return [];
   const current = documents.get(document.uri) ?? document;
@@ -67,6 +96,7 @@ export async function codeActions(documents: TextDocuments<TextDocument>, index:
   const ctx: AuthoringContext = { file: current.uri, text, inventory, config: state.config };
   const fileFindings = state.findings;
   const only = params.context.only;
+  const target = new PolicyEditTarget(current, options.templateTarget, options.features, inventory, documents, options.log);
   const out: CodeAction[] = [];
   const fixAllOffered = new Set<string>();
   for (const diagnostic of params.context.diagnostics) {
@@ -75,7 +105,7 @@ export async function codeActions(documents: TextDocuments<TextDocument>, index:
     for (const fix of quickFixes(ctx, finding)) {
       const kind = lspKind(fix);
       if (!wanted(kind, only)) continue;
-      out.push({ title: fix.title, kind, diagnostics: [diagnostic], edit: workspaceEdit(current, fix.edits), ...(fix.isPreferred ? { isPreferred: true } : {}) });
+      out.push({ title: fix.title, kind, diagnostics: [diagnostic], edit: await target.edit(fix), ...(fix.isPreferred ? { isPreferred: true } : {}) });
       if (!fix.fixAll || fixAllOffered.has(finding.ruleId)) continue;
       // only with findings current with the text (the next request offers it otherwise)
       const same = (fileFindings ?? []).filter((f) => f.ruleId === finding.ruleId);
@@ -87,9 +117,21 @@ export async function codeActions(documents: TextDocuments<TextDocument>, index:
     }
   }
   if (token.isCancellationRequested) return out;
-  for (const template of templateActions(ctx, current.offsetAt(params.range.start))) {
+  const offset = current.offsetAt(params.range.start);
+  for (const template of [...templateActions(ctx, offset), ...namespaceActions(ctx, offset)]) {
     const kind = lspKind(template);
-    if (wanted(kind, only)) out.push({ title: template.title, kind, edit: workspaceEdit(current, template.edits) });
+    if (wanted(kind, only)) out.push({ title: template.title, kind, edit: await target.edit(template) });
+  }
+  // the templates that need the user's input, where the client can ask for it
+  const inputTarget = options.features.insertTemplateCommand ? templateTarget(ctx, offset) : undefined;
+  if (inputTarget) {
+    for (const template of templatesFor(inputTarget)) {
+      const kind = `${CodeActionKind.Refactor}.netpolGuardrails.${template}`;
+      if (!wanted(kind, only)) continue;
+      const title = inputTemplateTitle(template, inputTarget);
+      const args: InsertTemplateArgs = { uri: current.uri, position: current.positionAt(offset), template };
+      out.push({ title, kind, command: { title, command: INSERT_TEMPLATE_COMMAND, arguments: [args] } });
+    }
   }
   if (wanted(FIX_ALL_KIND, only) && fileFindings) {
     const edits = fixAllMechanical(ctx, fileFindings);
@@ -110,12 +152,12 @@ export function fixAllMechanical(ctx: AuthoringContext, findings: readonly Findi
   return edits;
 }
 
-export function registerCodeActions(connection: Connection, documents: TextDocuments<TextDocument>, settings: SettingsCache, index: WorkspaceIndex): void {
+export function registerCodeActions(connection: Connection, documents: TextDocuments<TextDocument>, settings: SettingsCache, index: WorkspaceIndex, features: () => ClientFeatures): void {
   connection.onCodeAction(async (params, token) => {
     const options = await settings.get(params.textDocument.uri);
     if (!options.enable) return [];
     try {
-      return await codeActions(documents, index, params, token);
+      return await codeActions(documents, index, params, token, { features: features(), templateTarget: options.authoring.templateTarget, log: (message) => connection.console.log(message) });
     } catch (error) {
       connection.console.error(`Code actions failed for ${params.textDocument.uri}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
       return [];

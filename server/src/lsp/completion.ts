@@ -3,7 +3,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import schema from '../../../schemas/networkpolicy.schema.json';
 import { completions, type CompletionKind } from '../core/authoring';
 import type { SettingsCache } from './settingsCache';
-import type { WorkspaceIndex } from './workspaceIndex';
+import { isClusterUri, type WorkspaceIndex } from './workspaceIndex';
 
 const KINDS: Record<CompletionKind, CompletionItemKind> = {
   property: CompletionItemKind.Property,
@@ -17,7 +17,8 @@ export const COMPLETION_TRIGGER_CHARACTERS = [' ', '['];
 
 export async function completionItems(documents: TextDocuments<TextDocument>, index: WorkspaceIndex, params: CompletionParams): Promise<CompletionItem[]> {
   const document = documents.get(params.textDocument.uri);
-  if (!document) return [];
+  // a cluster object's document is read-only
+  if (!document || isClusterUri(document.uri)) return [];
   const text = document.getText();
   // cheap gate before waiting for the index: only NetworkPolicy files complete
   if (!text.includes('NetworkPolicy')) return [];

@@ -4,10 +4,10 @@ import { basename, dirname } from 'node:path';
 import { URI } from 'vscode-uri';
 import type { CancellationToken, Connection } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyzeText, decodeManifestBytes, formatPortSet } from '../core';
+import { analyzeText, decodeManifestBytes, flowImpact, formatPortSet, type FlowChange } from '../core';
 import type { SourceRef } from '../core/inventory/model';
 import { connectivityImpact, inventoryWithFile, type ImpactEntry, type ImpactReason } from '../core/reachability/impact';
-import { ShowImpactRequest, type ImpactConnection, type ShowImpactParams, type ShowImpactResult } from '../protocol';
+import { ShowImpactRequest, type ImpactConnection, type ImpactObservedFlows, type ShowImpactParams, type ShowImpactResult } from '../protocol';
 import { placeLabels, relativeLabel } from './explainConnection';
 import type { WorkspaceIndex } from './workspaceIndex';
 
@@ -19,6 +19,8 @@ import type { WorkspaceIndex } from './workspaceIndex';
  */
 
 const GIT_TIMEOUT_MS = 10_000;
+/** observed flows listed per section of the view */
+const TOP_FLOWS = 10;
 
 function git(args: readonly string[], cwd: string): Promise<{ ok: true; stdout: Buffer } | { ok: false; stderr: string }> {
   return new Promise((resolve) => {
@@ -95,11 +97,24 @@ export async function showImpact(index: WorkspaceIndex, params: ShowImpactParams
     beforeText = head.text;
     note = head.note;
   }
-  const { folderUri, inventory } = await index.folderInventory(undefined, uri);
+  const { folderUri, inventory, flows } = await index.folderInventory(undefined, uri);
   const objectsOf = (text: string | undefined) => (text === undefined ? [] : analyzeText(text).objects);
   const before = inventoryWithFile(inventory, uri, objectsOf(beforeText));
   const after = inventoryWithFile(inventory, uri, objectsOf(afterText));
   const impact = connectivityImpact(before, after, token);
+  const flowChanges = flows ? flowImpact(before, after, flows.flows, token) : undefined;
+  const flowLine = (c: FlowChange): string => {
+    const example = c.flow.examples[0];
+    return `${c.text}: ${c.observations} observation${c.observations === 1 ? '' : 's'}${example ? ` (${example.file}:${example.line})` : ''}`;
+  };
+  const observedFlows: ImpactObservedFlows | undefined = flowChanges && {
+    cutOff: flowChanges.cutOff.length,
+    cutOffObservations: flowChanges.cutOffObservations,
+    newlyAllowed: flowChanges.newlyAllowed.length,
+    newlyAllowedObservations: flowChanges.newlyAllowedObservations,
+    topCutOff: flowChanges.cutOff.slice(0, TOP_FLOWS).map(flowLine),
+    topNewlyAllowed: flowChanges.newlyAllowed.slice(0, TOP_FLOWS).map(flowLine),
+  };
 
   const places = placeLabels(folderUri, textDocument);
   const label = relativeLabel(folderUri, uri);
@@ -141,7 +156,19 @@ export async function showImpact(index: WorkspaceIndex, params: ShowImpactParams
   section('Opens', opens, (c) => (c.whole ? `${c.ports} (a new connection)` : `${c.ports} (now ${c.now})`));
   section('Cuts off', cutsOff, (c) => (c.whole ? `${c.ports} (nothing left)` : `${c.ports} (now ${c.now})`));
   if (impact.unexplained > 0) lines.push(`The policies involved are shown for the first ${opens.length + cutsOff.length - impact.unexplained} connections only.`, '');
-  return { base, opens, cutsOff, text: lines.join('\n'), references: places.references(), ...(note !== undefined ? { note } : {}) };
+  if (observedFlows) {
+    lines.push('## Observed flows', '');
+    lines.push(`The change cuts off ${observedFlows.cutOff} observed flow(s) (${observedFlows.cutOffObservations} observations) and newly allows ${observedFlows.newlyAllowed} (${observedFlows.newlyAllowedObservations} observations).`, '');
+    const list = (title: string, items: readonly string[], total: number): void => {
+      if (total === 0) return;
+      lines.push(`${title}:`, '', ...items.map((i) => `- ${i}`));
+      if (total > items.length) lines.push(`- … and ${total - items.length} more`);
+      lines.push('');
+    };
+    list('Cut off', observedFlows.topCutOff, observedFlows.cutOff);
+    list('Newly allowed', observedFlows.topNewlyAllowed, observedFlows.newlyAllowed);
+  }
+  return { base, opens, cutsOff, text: lines.join('\n'), references: places.references(), ...(note !== undefined ? { note } : {}), ...(observedFlows ? { observedFlows } : {}) };
 }
 
 export function registerShowImpact(connection: Connection, index: WorkspaceIndex, editorDocument: (uri: string) => TextDocument | undefined, textDocument: (uri: string) => TextDocument | undefined): void {

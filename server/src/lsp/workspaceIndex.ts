@@ -1,5 +1,5 @@
 import { readFile, readdir, stat } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import picomatch from 'picomatch';
 import { URI } from 'vscode-uri';
 import type { Connection, TextDocuments, WorkspaceFolder } from 'vscode-languageserver';
@@ -12,13 +12,17 @@ import {
   decodeManifestBytes,
   fileTooLargeFinding,
   parseConfig,
+  type ClusterObjects,
   type CoverageReport,
   type Finding,
   type GuardrailConfig,
   type Inventory,
+  type ObservedFlows,
 } from '../core';
 import { DEFAULT_SETTINGS, type Settings } from '../settings';
 import { PARALLEL_MIN_FILES, analyseOnThreads, receiveFile } from '../analysisThreads';
+import { canonicalClusterUri } from '../cluster/clusterInventory';
+import { readFlowFiles } from '../flowFiles';
 
 /** One workspace folder (or the loose files outside every folder): its files, config and analysis. */
 interface FolderState {
@@ -33,6 +37,8 @@ interface FolderState {
   findings?: Map<string, Finding[]> | undefined;
   /** what the findings of each file looked like when the client was last told */
   fingerprints: Map<string, string>;
+  /** the observed flow files of netpolGuardrails.flows (absolute paths): not manifests */
+  flowFiles: ReadonlySet<string>;
 }
 
 export interface WorkspaceIndexOptions {
@@ -46,6 +52,15 @@ export interface WorkspaceIndexOptions {
   readonly onOthersChanged: () => void;
   /** full reads of many files run on up to `jobs` worker threads running `script` (analysisThreads.ts) */
   readonly analysisThreads?: { readonly script: string; readonly jobs: number };
+  /** the text of an object that is not a file (a cluster object's netpol-cluster: URI), for positions */
+  readonly externalText?: (uri: string) => string | undefined;
+}
+
+/** Cluster objects are named by this scheme (cluster/clusterInventory.ts); they are never files of the index. */
+const CLUSTER_SCHEME_PREFIX = 'netpol-cluster:';
+
+export function isClusterUri(uri: string): boolean {
+  return uri.startsWith(CLUSTER_SCHEME_PREFIX);
 }
 
 const CONFIG_RULE_IDS = GUARDRAIL_RULES.map((r) => r.id);
@@ -63,6 +78,8 @@ export class WorkspaceIndex {
   private readonly indexedVersions = new Map<string, number>();
   /** the latest pending update of each open document */
   private readonly pending = new Map<string, Promise<void>>();
+  /** the connected cluster's objects, merged into each folder's inventory as its inventorySource says */
+  private clusterObjects: ClusterObjects | undefined;
 
   constructor(private readonly options: WorkspaceIndexOptions) {}
 
@@ -126,15 +143,40 @@ export class WorkspaceIndex {
     const excluded = [...settings.exclude, ...Object.entries(filesExclude).filter(([, on]) => on === true).map(([glob]) => glob)];
     const include = picomatch([...settings.include], { dot: true });
     const exclude = excluded.length > 0 ? picomatch(excluded, { dot: true }) : () => false;
-    folder.matcher = (path: string) => include(path) && !exclude(path);
+    const flowFiles = new Set(settings.flows.map((f) => resolve(folder.path!, f)));
+    folder.flowFiles = flowFiles;
+    folder.matcher = (path: string) => include(path) && !exclude(path) && !flowFiles.has(join(folder.path!, path));
     folder.excludesDirectory = (path: string) => exclude(path) || exclude(`${path}/.probe`);
     folder.maxFileSize = settings.maxFileSize;
+    folder.analysis.setCluster(this.clusterObjects, settings.inventorySource);
     await this.loadConfig(folder);
     for (const name of folder.analysis.fileNames()) folder.analysis.remove(name);
     if (!settings.enable) return;
     const files: string[] = [];
     await this.walk(folder.path, folder, files);
     await this.readAllIntoIndex(folder, files, () => undefined, () => false);
+    await this.loadFlows(folder, settings.flows);
+  }
+
+  /**
+   * Reads the folder's observed flow files (streamed, without blocking the event loop for more than
+   * a chunk), pods mapped to the folder's workloads, for the observed-flow rules. Unreadable files
+   * and malformed lines are logged; the rest is used.
+   */
+  private async loadFlows(folder: FolderState, paths: readonly string[]): Promise<void> {
+    if (!folder.path || paths.length === 0) {
+      folder.analysis.setFlows(undefined);
+      return;
+    }
+    const root = folder.path;
+    const files = paths.map((p) => ({ name: isAbsolute(p) ? p : relative(root, resolve(root, p)), path: resolve(root, p) }));
+    const result = await readFlowFiles(files, { inventory: folder.analysis.inventory() });
+    const log = this.options.connection.console;
+    for (const u of result.unreadable) log.warn(`Observed flows: cannot read ${u.file}: ${u.error}`);
+    for (const p of result.problems.slice(0, 20)) log.info(`Observed flows: ${p.file}:${p.line}: skipped: ${p.message}`);
+    const c = result.counts;
+    log.info(`Observed flows: ${c.records} records (${c.observations} observations) in ${result.files} file(s) -> ${c.flows} distinct flows; ${c.malformed} malformed line(s)`);
+    folder.analysis.setFlows({ flows: result.flows });
   }
 
   /**
@@ -238,8 +280,24 @@ export class WorkspaceIndex {
     return folder !== this.loose && uri === `${folder.uri}/${CONFIG_FILE_NAME}` ? folder : undefined;
   }
 
+  /**
+   * The connected cluster's objects changed (undefined: none now): every folder merges them as its
+   * inventorySource setting says, and the client is asked to refresh if any findings moved.
+   */
+  async setClusterObjects(objects: ClusterObjects | undefined): Promise<void> {
+    await this.scanning;
+    this.clusterObjects = objects;
+    const folders = [...this.folders.values()];
+    for (const folder of folders) folder.analysis.setCluster(objects, (await this.options.settings(folder.uri)).inventorySource);
+    // files outside every folder see the cluster only when there is no folder
+    if (folders.length === 0) this.loose.analysis.setCluster(objects, DEFAULT_SETTINGS.inventorySource);
+    this.notifyIfOthersChanged([...folders, this.loose], undefined);
+  }
+
   /** An open document changed (or opened): its text replaces the disk's. */
   documentChanged(document: TextDocument): Promise<void> {
+    // a cluster object opened read-only is shown, never indexed as a file
+    if (isClusterUri(document.uri)) return Promise.resolve();
     const previous = this.pending.get(document.uri) ?? Promise.resolve();
     // one update at a time per document, in order; a later pull waits for it
     const run = previous.then(() => this.applyDocument(document));
@@ -259,7 +317,9 @@ export class WorkspaceIndex {
       const folder = this.folderOf(document.uri);
       const settings = await this.options.settings(document.uri);
       const text = document.getText();
-      if (!settings.enable) folder.analysis.remove(document.uri);
+      const path = URI.parse(document.uri).scheme === 'file' ? URI.parse(document.uri).fsPath : undefined;
+      // an observed flow file open in the editor is data, not a manifest
+      if (!settings.enable || (path !== undefined && folder.flowFiles.has(path))) folder.analysis.remove(document.uri);
       else if (text.length > settings.maxFileSize) folder.analysis.setSkipped(document.uri, fileTooLargeFinding(text.length, settings.maxFileSize));
       else folder.analysis.update(document.uri, text);
     }
@@ -269,6 +329,7 @@ export class WorkspaceIndex {
 
   /** An open document closed: fall back to the disk (or drop it if it is not part of the index). */
   async documentClosed(uri: string): Promise<void> {
+    if (isClusterUri(uri)) return;
     await this.scanning;
     await this.pending.get(uri);
     this.pending.delete(uri);
@@ -290,6 +351,14 @@ export class WorkspaceIndex {
         touched.add(configFolder);
         continue;
       }
+      const flowsFolder = this.flowFileFolder(change.uri);
+      if (flowsFolder?.path) {
+        // an observed flow file written again (a new capture): read the folder's flows anew
+        const settings = await this.options.settings(flowsFolder.uri);
+        await this.loadFlows(flowsFolder, settings.flows);
+        touched.add(flowsFolder);
+        continue;
+      }
       if (this.options.documents.get(change.uri)) continue;
       const entry = this.indexed(change.uri);
       if (!entry) continue;
@@ -298,6 +367,14 @@ export class WorkspaceIndex {
       touched.add(entry.folder);
     }
     this.notifyIfOthersChanged([...touched], undefined);
+  }
+
+  /** The folder whose observed flow files include this file URI. */
+  private flowFileFolder(uri: string): FolderState | undefined {
+    const parsed = URI.parse(uri);
+    if (parsed.scheme !== 'file') return undefined;
+    for (const folder of this.folders.values()) if (folder.flowFiles.has(parsed.fsPath)) return folder;
+    return undefined;
   }
 
   /** `folderUri`'s folder, else the one holding `documentUri`, else the first (the loose files when there is none). */
@@ -319,10 +396,30 @@ export class WorkspaceIndex {
   /** The findings of one file: its own and the guardrails placed in it (current with the editor). */
   async findingsFor(uri: string): Promise<Finding[]> {
     await this.scanning;
+    if (isClusterUri(uri)) return this.clusterFindings(uri);
     await this.pending.get(uri);
     const open = this.options.documents.get(uri);
     if (open && this.indexedVersions.get(uri) !== open.version) await this.documentChanged(open);
     return this.findingsOf(this.folderOf(uri)).get(uri) ?? [];
+  }
+
+  /** The findings placed in a cluster object: those of every folder whose inventory holds it, once each. */
+  private clusterFindings(uri: string): Finding[] {
+    const seen = new Set<string>();
+    const out: Finding[] = [];
+    // the client's URI is VS Code's rewrite of ours (lower-case authority, decoded escapes)
+    const wanted = canonicalClusterUri(uri);
+    for (const folder of [...this.folders.values(), this.loose]) {
+      const findings = this.findingsOf(folder);
+      const key = findings.has(uri) ? uri : [...findings.keys()].find((k) => isClusterUri(k) && canonicalClusterUri(k) === wanted);
+      for (const f of (key !== undefined ? findings.get(key) : undefined) ?? []) {
+        const key = `${f.ruleId}@${f.range.start}-${f.range.end}:${f.message}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        out.push(f);
+      }
+    }
+    return out;
   }
 
   /**
@@ -330,13 +427,13 @@ export class WorkspaceIndex {
    * re-runs every guardrail): its folder's inventory and configuration as they are, whether they
    * hold the editor's text of the file, and its findings when they do.
    */
-  async authoringState(uri: string): Promise<{ current: boolean; findings: Finding[] | undefined; inventory: Inventory; config: GuardrailConfig }> {
+  async authoringState(uri: string): Promise<{ current: boolean; findings: Finding[] | undefined; inventory: Inventory; workspaceInventory: Inventory; config: GuardrailConfig }> {
     await this.scanning;
     const folder = this.folderOf(uri);
     const open = this.options.documents.get(uri);
     const current = open === undefined || this.indexedVersions.get(uri) === open.version;
     const findings = current && folder.findings ? (folder.findings.get(uri) ?? []) : undefined;
-    return { current, findings, inventory: folder.analysis.inventory(), config: folder.analysis.configuration() };
+    return { current, findings, inventory: folder.analysis.inventory(), workspaceInventory: folder.analysis.workspaceInventory(), config: folder.analysis.configuration() };
   }
 
   /** The coverage summary of a folder (the first, or the loose files when there is none). */
@@ -350,16 +447,21 @@ export class WorkspaceIndex {
    * The inventory of a folder: `folderUri`'s, else that of the folder holding `documentUri`, else
    * the first folder's (the loose files when there is none), as last analysed.
    */
-  async folderInventory(folderUri: string | undefined, documentUri: string | undefined): Promise<{ folderUri: string; inventory: Inventory }> {
+  async folderInventory(folderUri: string | undefined, documentUri: string | undefined): Promise<{ folderUri: string; inventory: Inventory; flows: ObservedFlows | undefined }> {
     await this.scanning;
     const folder = this.pickFolder(folderUri, documentUri);
-    return { folderUri: folder.uri, inventory: folder.analysis.inventory() };
+    return { folderUri: folder.uri, inventory: folder.analysis.inventory(), flows: folder.analysis.flows() };
   }
 
   /** A document for positions in a file: the editor's, or one made from the indexed text. */
   textDocument(uri: string): TextDocument | undefined {
     const open = this.options.documents.get(uri);
     if (open) return open;
+    if (isClusterUri(uri)) {
+      const text = this.options.externalText?.(uri);
+      // positions only: the document keeps the URI it was asked for
+      return text === undefined ? undefined : TextDocument.create(uri, 'json', 0, text);
+    }
     const text = this.folderOf(uri).analysis.textOf(uri);
     return text === undefined ? undefined : TextDocument.create(uri, 'yaml', 0, text);
   }
@@ -469,5 +571,6 @@ function newFolderState(uri: string, path: string | undefined): FolderState {
     maxFileSize: DEFAULT_SETTINGS.maxFileSize,
     findings: undefined,
     fingerprints: new Map(),
+    flowFiles: new Set(),
   };
 }

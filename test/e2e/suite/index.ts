@@ -10,6 +10,7 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../../client/src/extension';
+import type { GeneratePoliciesOutcome } from '../../../client/src/generatePolicies';
 import type { CheckWorkspaceResult, ExplainConnectionResult, ShowImpactResult } from '../../../server/src/protocol';
 import { adminApi, e2eCluster, pickCluster, waitForStatusItem } from './cluster';
 import { describeDiagnostics, diagnosticCode, runScenarios, screenshot, waitFor, waitForDiagnostics, withDeadline, type Scenario } from './scenarioRunner';
@@ -303,6 +304,119 @@ const scenarios: Scenario[] = [
       assert.ok(result.cutsOff.some((c) => c.dst === 'storefront/web' && /8080/.test(c.ports)), JSON.stringify(result.cutsOff));
       await vscode.window.showTextDocument(document);
       await vscode.commands.executeCommand('workbench.action.files.revert');
+    },
+  },
+  {
+    name: 'an input-taking template (Allow egress to a CIDR…): its code action runs netpolGuardrails.insertTemplate, given the input, and the document gets the exact rule',
+    async run() {
+      const uri = workspaceFile('policies/reports-egress.yaml');
+      const text = [
+        '# reports: egress reviewed by the data team',
+        'apiVersion: networking.k8s.io/v1',
+        'kind: NetworkPolicy',
+        'metadata:',
+        '  name: reports-egress',
+        '  namespace: analytics',
+        'spec:',
+        '  podSelector:',
+        '    matchLabels:',
+        "      app: 'reports'",
+        '  policyTypes: [Egress]',
+        '  egress: []   # nothing yet',
+        '',
+      ].join('\n');
+      await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
+      const document = await openInEditor(uri);
+      const title = 'Allow egress from reports-egress to a CIDR…';
+      const action = await waitFor(async () => {
+        const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, new vscode.Range(4, 2, 4, 2));
+        return actions.find((a) => a.title === title);
+      }, 20_000, `the code action "${title}"`);
+      assert.equal(action.command?.command, 'netpolGuardrails.insertTemplate');
+      assert.equal(action.edit, undefined, 'the edit comes after the input');
+      const args = action.command.arguments?.[0] as Record<string, unknown>;
+      const result = await withDeadline(
+        Promise.resolve(
+          vscode.commands.executeCommand<{ applied: boolean; title?: string; problem?: string } | undefined>(action.command.command, {
+            ...args,
+            input: { template: 'allowEgressToCidr', cidr: '10.0.0.0/8', except: ['10.1.0.0/16'], ports: 'TCP 443' },
+          }),
+        ),
+        30_000,
+        'the template edit',
+      );
+      assert.ok(result?.applied, result?.problem ?? 'the edit applies');
+      assert.equal(result.title, 'Allow egress from reports-egress to 10.0.0.0/8 except 10.1.0.0/16 on TCP 443');
+      assert.equal(
+        document.getText(),
+        [
+          '# reports: egress reviewed by the data team',
+          'apiVersion: networking.k8s.io/v1',
+          'kind: NetworkPolicy',
+          'metadata:',
+          '  name: reports-egress',
+          '  namespace: analytics',
+          'spec:',
+          '  podSelector:',
+          '    matchLabels:',
+          "      app: 'reports'",
+          '  policyTypes: [Egress]',
+          '  egress:   # nothing yet',
+          '    - to:',
+          '        - ipBlock:',
+          '            cidr: "10.0.0.0/8"',
+          '            except:',
+          '              - "10.1.0.0/16"',
+          '      ports:',
+          '        - protocol: TCP',
+          '          port: 443',
+          '',
+        ].join('\n'),
+      );
+      await waitForDiagnostics(uri, SOURCE, (ds) => apiDiagnostics(ds).length === 0, 'no API error after the template');
+      // the same input again: already allowed, nothing more is written
+      const again = await vscode.commands.executeCommand<{ applied: boolean; problem?: string } | undefined>(action.command.command, {
+        ...args,
+        input: { template: 'allowEgressToCidr', cidr: '10.0.0.0/8', except: ['10.1.0.0/16'], ports: 'TCP 443' },
+      });
+      assert.equal(again?.applied, false);
+      assert.match(again.problem ?? '', /already allows/);
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    },
+  },
+  {
+    name: 'Generate Policies from Observed Flows (command) previews the policies and writes them as a new file',
+    async run() {
+      const flows = workspaceFile('flows/observed.jsonl');
+      const lines = [
+        { source: '10.0.5.20', destination: 'storefront/web', protocol: 'TCP', port: 8080, count: 12, first_seen: '2026-12-01T10:00:00Z', last_seen: '2026-12-01T10:30:00Z' },
+        { source: 'storefront/web', destination: { namespace: 'kube-system', workload: 'coredns', labels: { 'k8s-app': 'kube-dns' } }, protocol: 'UDP', port: 53, count: 30 },
+        { source: '10.0.9.9', destination: 'storefront/web', protocol: 'TCP', port: 22, count: 3, verdict: 'dropped' },
+      ];
+      await vscode.workspace.fs.writeFile(flows, new TextEncoder().encode(lines.map((l) => JSON.stringify(l)).join('\n') + '\n'));
+      const outcome = await withDeadline(
+        Promise.resolve(vscode.commands.executeCommand<GeneratePoliciesOutcome | undefined>('netpolGuardrails.generatePolicies', { flowFiles: [flows.toString()], write: true })),
+        60_000,
+        'the generated policies',
+      );
+      assert.ok(outcome, 'an outcome');
+      assert.deepEqual(outcome.result.files.map((f) => f.namespace), ['storefront']);
+      assert.deepEqual([outcome.result.admitted, outcome.result.dns, outcome.result.notForwarded, outcome.result.uncovered.length], [2, 1, 1, 0]);
+      assert.deepEqual([outcome.result.check.blocked, outcome.result.check.unjustified, outcome.result.check.apiErrors], [[], [], []]);
+      // the summary and the preview are open, read-only
+      for (const preview of outcome.previews) assert.ok(vscode.workspace.textDocuments.some((d) => d.uri.toString() === preview.toString()), `${preview.toString()} is open`);
+      assert.equal(outcome.written.length, 1);
+      const written = outcome.written[0]!;
+      assert.match(written.path, /\/storefront\.observed-policies\.yaml$/);
+      const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(written));
+      assert.equal(text, outcome.result.files[0]!.text);
+      assert.match(text, /name: default-deny(-\d+)?\n {2}namespace: storefront\n/);
+      assert.match(text, /# {3}10\.0\.5\.20 TCP\/8080: 12 flows, first 2026-12-01T10:00:00Z, last 2026-12-01T10:30:00Z\n {4}- from:\n {8}- ipBlock:\n {12}cidr: 10\.0\.5\.20\/32\n/);
+      assert.doesNotMatch(text, /10\.0\.9\.9/, 'a dropped flow justifies nothing');
+      await vscode.workspace.fs.delete(written);
+      await vscode.workspace.fs.delete(flows);
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     },
   },
   {

@@ -1,5 +1,6 @@
 import type { GuardrailConfig } from '../config/config';
 import type { Inventory, NetworkPolicyInfo, Workload } from '../inventory/model';
+import type { KnownClient } from './knownClients';
 import { emitDocument, policyEntries, uniqueName, type PolicyDocument } from './policyText';
 import { insertAt, type TextEdit } from './textEdit';
 import { eolOf, sequenceIndent, type ObjectText } from './yamlText';
@@ -16,6 +17,11 @@ export interface AuthoringContext {
    * generated policies never share a name
    */
   readonly reservedNames?: Set<string>;
+  /**
+   * clients of a workload known from elsewhere than the manifests (observed flows), added to the
+   * peers of "Create a NetworkPolicy for this workload" after those the manifests show
+   */
+  readonly extraClients?: (workload: Workload) => readonly KnownClient[];
 }
 
 export type ActionKind = 'quickfix' | 'source' | 'refactor';
@@ -35,6 +41,18 @@ export interface AuthoringAction {
    * with the same dedupeKey make the same change (one DNS policy per namespace)
    */
   readonly fixAll?: { readonly dedupeKey: string };
+  /**
+   * set when the action only appends this NetworkPolicy document to the file: an adapter may write
+   * it to a new file beside the current one instead (the templateTarget setting)
+   */
+  readonly newPolicy?: NewPolicy;
+}
+
+/** A generated policy document on its own: no `---` before it, in the file's line ends and indentation. */
+export interface NewPolicy {
+  readonly name: string;
+  readonly namespace: string;
+  readonly text: string;
 }
 
 export function styleOf(text: string): { eol: string; seqIndent: string } {
@@ -67,7 +85,7 @@ function takenNames(ctx: AuthoringContext, namespace: string): Set<string> {
 }
 
 /** A new NetworkPolicy document appended to the file, named uniquely in its namespace. */
-export function appendPolicy(ctx: AuthoringContext, baseName: string, make: (name: string) => PolicyDocument): { edit: TextEdit; name: string } {
+export function appendPolicy(ctx: AuthoringContext, baseName: string, make: (name: string) => PolicyDocument): { edit: TextEdit; name: string; newPolicy: NewPolicy } {
   const name = uniqueName(baseName, takenNames(ctx, make('x').namespace));
   const policy = make(name);
   ctx.reservedNames?.add(`${policy.namespace}/${name}`);
@@ -75,7 +93,8 @@ export function appendPolicy(ctx: AuthoringContext, baseName: string, make: (nam
   const text = ctx.text;
   const empty = text.trim() === '';
   const lead = empty ? '' : `${text.endsWith('\n') ? '' : style.eol}---${style.eol}`;
-  return { edit: insertAt(text.length, `${lead}${emitDocument(policyEntries(policy), style)}`), name };
+  const document = emitDocument(policyEntries(policy), style);
+  return { edit: insertAt(text.length, `${lead}${document}`), name, newPolicy: { name, namespace: policy.namespace, text: document } };
 }
 
 export function stringAt(object: ObjectText, path: readonly string[]): string | undefined {

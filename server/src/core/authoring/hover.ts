@@ -10,6 +10,7 @@ import { namespaceLabels } from '../selectors/peers';
 import { policyOf, stringAt, type AuthoringContext } from './context';
 import { isSeq, type Node as YamlNode } from 'yaml';
 import { keyNodeAt, nodeAt, objectAt, pathAt, type ObjectText } from './yamlText';
+import { liveHoverLines, type LiveCluster, type LiveTarget } from '../live/liveHover';
 
 /**
  * Hovers over NetworkPolicies, as Markdown: on metadata.name or spec, the policy in plain language
@@ -175,8 +176,18 @@ function isDirection(segment: PathSegment | undefined): segment is Direction {
   return segment === 'ingress' || segment === 'egress';
 }
 
-/** The hover at an offset of the context's text, or undefined when there is none there. */
-export function hoverAt(ctx: AuthoringContext, offset: number): HoverResult | undefined {
+/** The workspace's part and, when a cluster is connected, the cluster's part of a hover. */
+function withLive(markdown: string, live: LiveCluster | undefined, target: LiveTarget): string {
+  const lines = liveHoverLines(live, target);
+  return lines.length === 0 ? markdown : [markdown, '', '---', '', ...lines].join('\n');
+}
+
+/**
+ * The hover at an offset of the context's text, or undefined when there is none there. With
+ * `live` (a connected cluster's cache), the selector hovers and the policy name's also say which
+ * live pods match, and which nearly do.
+ */
+export function hoverAt(ctx: AuthoringContext, offset: number, live?: LiveCluster): HoverResult | undefined {
   const object = objectAt(ctx.text, offset);
   if (!object || stringAt(object, ['kind']) !== 'NetworkPolicy') return undefined;
   const path = pathAtOrDash(object, offset - object.base);
@@ -185,7 +196,7 @@ export function hoverAt(ctx: AuthoringContext, offset: number): HoverResult | un
   const policy = policyOf(ctx, object);
   if (!policy) return undefined;
   const index = policyIndex(ctx.inventory, policy);
-  if (path[0] === 'spec' && path[1] === 'podSelector') return { markdown: policySelectorHover(index, policy), range: rangeOf(object, ['spec', 'podSelector'], true) };
+  if (path[0] === 'spec' && path[1] === 'podSelector') return { markdown: withLive(policySelectorHover(index, policy), live, { kind: 'policy', policy }), range: rangeOf(object, ['spec', 'podSelector'], true) };
   const direction = path[1];
   const ruleIndex = path[2];
   if (path[0] === 'spec' && isDirection(direction) && typeof ruleIndex === 'number') {
@@ -196,7 +207,7 @@ export function hoverAt(ctx: AuthoringContext, offset: number): HoverResult | un
     const peer = typeof peerIndex === 'number' ? rule.peers[peerIndex] : undefined;
     if (peer && (which === 'podSelector' || which === 'namespaceSelector') && path[3] === (direction === 'ingress' ? 'from' : 'to')) {
       return {
-        markdown: peerSelectorHover(index, ctx.inventory, policy, direction, ruleIndex, peerIndex as number, which, peer),
+        markdown: withLive(peerSelectorHover(index, ctx.inventory, policy, direction, ruleIndex, peerIndex as number, which, peer), live, { kind: 'peer', policy, peer, which }),
         range: rangeOf(object, path.slice(0, 6), true),
       };
     }
@@ -204,5 +215,7 @@ export function hoverAt(ctx: AuthoringContext, offset: number): HoverResult | un
   }
   const specKey = path.length === 1 ? keyNodeAt(object.map, ['spec'])?.range : undefined;
   const range = isName ? rangeOf(object, ['metadata', 'name'], false) : specKey ? { start: object.base + specKey[0], end: object.base + specKey[1] } : undefined;
-  return { markdown: [`**NetworkPolicy ${policy.namespace}/${policy.name}**`, '', policySummary(index, policy)].join('\n'), range };
+  const summary = [`**NetworkPolicy ${policy.namespace}/${policy.name}**`, '', policySummary(index, policy)].join('\n');
+  // the pods the policy applies to, on its name (spec's hover stays the summary alone)
+  return { markdown: isName ? withLive(summary, live, { kind: 'policy', policy }) : summary, range };
 }

@@ -7,6 +7,7 @@ import { policySelects } from '../selectors/peers';
 import { isMap, isSeq } from 'yaml';
 import { appendPolicy, namespaceOfObject, policyOf, styleOf, workloadOf, type AuthoringAction, type AuthoringContext } from './context';
 import { dnsName, emitItems, labelsSelector, portsValue, selectorValue, wellKnownPeer, type PortSpec, type YValue } from './policyText';
+import { knownClients, mergeClients } from './knownClients';
 import { insertAt, type TextEdit } from './textEdit';
 import { addPairEdit, isJsonText, lineIndent, nextLineStart, objectAt, type ObjectText } from './yamlText';
 
@@ -34,14 +35,14 @@ export function hasDefaultDeny(inventory: Inventory, namespace: string, directio
 /** A default-deny policy for the given directions of a namespace. */
 export function defaultDenyAction(ctx: AuthoringContext, namespace: string, directions: readonly Direction[], id = 'defaultDeny'): AuthoringAction {
   const which = directions.length === 2 ? 'ingress and egress' : directions.join('');
-  const { edit } = appendPolicy(ctx, directions.length === 2 ? 'default-deny' : `default-deny-${directions[0] ?? ''}`, (name) => ({
+  const { edit, newPolicy } = appendPolicy(ctx, directions.length === 2 ? 'default-deny' : `default-deny-${directions[0] ?? ''}`, (name) => ({
     name,
     namespace,
     podSelector: EMPTY_SELECTOR,
     policyTypes: directions.map((d) => TYPES[d]),
     comments: [`Deny all ${which} traffic of every pod in ${namespace}, unless another policy allows it.`],
   }));
-  return { title: `Add a default-deny ${which} policy for namespace ${namespace}`, kind: 'source', id, edits: [edit] };
+  return { title: `Add a default-deny ${which} policy for namespace ${namespace}`, kind: 'source', id, edits: [edit], newPolicy };
 }
 
 function dnsPortAllowed(port: PolicyPort, protocol: 'UDP' | 'TCP', dnsPort: number | string): boolean {
@@ -74,7 +75,8 @@ export function namespaceAllowsDns(ctx: AuthoringContext, namespace: string, pod
   );
 }
 
-function dnsEgressRule(dns: PeerSelectorConfig): YValue {
+/** An egress rule to the cluster DNS (UDP and TCP on its port): the templates' and synthesis'. */
+export function dnsEgressRule(dns: PeerSelectorConfig): YValue {
   const port = dns.port ?? 53;
   return {
     map: [
@@ -87,7 +89,7 @@ function dnsEgressRule(dns: PeerSelectorConfig): YValue {
 /** A policy allowing DNS egress: for every pod of the namespace, or for one workload's pods. */
 export function dnsEgressAction(ctx: AuthoringContext, namespace: string, workload?: Workload): AuthoringAction {
   const dns = ctx.config.selectors.dns;
-  const { edit } = appendPolicy(ctx, workload ? `${workload.name}-allow-dns-egress` : 'allow-dns-egress', (name) => ({
+  const { edit, newPolicy } = appendPolicy(ctx, workload ? `${workload.name}-allow-dns-egress` : 'allow-dns-egress', (name) => ({
     name,
     namespace,
     podSelector: workload ? labelsSelector(workload.podLabels) : EMPTY_SELECTOR,
@@ -100,6 +102,7 @@ export function dnsEgressAction(ctx: AuthoringContext, namespace: string, worklo
     kind: 'source',
     id: 'allowDnsEgress',
     edits: [edit],
+    newPolicy,
   };
 }
 
@@ -129,20 +132,42 @@ function hasExactPolicy(inventory: Inventory, workload: Workload): boolean {
   });
 }
 
-/** A policy for one workload: its pods exactly, ingress on its container ports from a placeholder peer. */
+/**
+ * A peer selecting a workload's pods: its pod labels, and its namespace when that is not the
+ * policy's (a podSelector alone selects pods of the policy's own namespace).
+ */
+export function workloadPeer(workload: Workload, policyNamespace: string, comment?: string): YValue {
+  const entries = [
+    ...(workload.namespace !== policyNamespace ? [{ key: 'namespaceSelector', value: selectorValue(labelsSelector({ [NAMESPACE_NAME_LABEL]: workload.namespace })) }] : []),
+    { key: 'podSelector', value: selectorValue(labelsSelector(workload.podLabels)) },
+  ];
+  const [first, ...rest] = entries;
+  return { map: first && comment ? [{ ...first, comments: [comment] }, ...rest] : entries };
+}
+
+/**
+ * A policy for one workload: its pods exactly, ingress on its container ports from the clients the
+ * workspace shows talking to it (knownClients), else from a placeholder peer that selects nothing.
+ */
 export function workloadPolicyAction(ctx: AuthoringContext, workload: Workload): AuthoringAction {
   const ports = containerPorts(workload);
-  const placeholder: YValue = {
-    map: [
-      {
-        key: 'podSelector',
-        value: selectorValue(labelsSelector({ app: dnsName(`${workload.name}-client`) })),
-        comments: [`TODO: the clients of ${workload.name}. This placeholder selects no pod, so nothing is allowed yet.`],
-      },
-    ],
-  };
-  const rule: YValue = { map: [{ key: 'from', value: { seq: [placeholder] } }, ...(ports.length > 0 ? [{ key: 'ports', value: portsValue(ports) }] : [])] };
-  const { edit } = appendPolicy(ctx, `${workload.name}-ingress`, (name) => ({
+  const clients = mergeClients([knownClients(ctx.inventory, workload), ctx.extraClients?.(workload) ?? []], workload);
+  const peers: YValue[] = clients.map((client) =>
+    workloadPeer(client.workload, workload.namespace, `${client.workload.kind} ${client.workload.namespace}/${client.workload.name} (its ${client.evidence})`),
+  );
+  if (peers.length === 0) {
+    peers.push({
+      map: [
+        {
+          key: 'podSelector',
+          value: selectorValue(labelsSelector({ app: dnsName(`${workload.name}-client`) })),
+          comments: [`TODO: the clients of ${workload.name}. This placeholder selects no pod, so nothing is allowed yet.`],
+        },
+      ],
+    });
+  }
+  const rule: YValue = { map: [{ key: 'from', value: { seq: peers } }, ...(ports.length > 0 ? [{ key: 'ports', value: portsValue(ports) }] : [])] };
+  const { edit, newPolicy } = appendPolicy(ctx, `${workload.name}-ingress`, (name) => ({
     name,
     namespace: workload.namespace,
     podSelector: labelsSelector(workload.podLabels),
@@ -150,7 +175,7 @@ export function workloadPolicyAction(ctx: AuthoringContext, workload: Workload):
     ingress: [rule],
     comments: [`Ingress to the pods of ${workload.kind} ${workload.name}.`],
   }));
-  return { title: `Create a NetworkPolicy for ${workload.kind} ${workload.name}`, kind: 'refactor', id: 'createWorkloadPolicy', edits: [edit] };
+  return { title: `Create a NetworkPolicy for ${workload.kind} ${workload.name}`, kind: 'refactor', id: 'createWorkloadPolicy', edits: [edit], newPolicy };
 }
 
 /** Whether a policy selecting the workload already allows ingress from the well-known peer. */
@@ -173,7 +198,7 @@ function allowFromAction(ctx: AuthoringContext, workload: Workload, which: 'ingr
   // monitoring scrapes one port: without it on the workload there is nothing to allow
   if (ports.length === 0) return undefined;
   const label = which === 'monitoring' ? 'monitoring' : 'the ingress controller';
-  const { edit } = appendPolicy(ctx, `${workload.name}-from-${which === 'monitoring' ? 'monitoring' : 'ingress-controller'}`, (name) => ({
+  const { edit, newPolicy } = appendPolicy(ctx, `${workload.name}-from-${which === 'monitoring' ? 'monitoring' : 'ingress-controller'}`, (name) => ({
     name,
     namespace: workload.namespace,
     podSelector: labelsSelector(workload.podLabels),
@@ -186,6 +211,7 @@ function allowFromAction(ctx: AuthoringContext, workload: Workload, which: 'ingr
     kind: 'refactor',
     id: which === 'monitoring' ? 'allowFromMonitoring' : 'allowFromIngressController',
     edits: [edit],
+    newPolicy,
   };
 }
 
@@ -213,30 +239,54 @@ function addRuleAction(ctx: AuthoringContext, object: ObjectText, policy: Networ
     ports = [...seen.values()];
   }
   const rule: YValue = { map: [{ key: 'from', value: { seq: [wellKnownPeer(peerConfig)] } }, ...(ports.length > 0 ? [{ key: 'ports', value: portsValue(ports) }] : [])] };
+  const edits = addRuleEdit(ctx, object, 'ingress', rule);
+  if (!edits) return undefined;
+  const label = which === 'monitoring' ? 'monitoring' : 'the ingress controller';
+  return { title: `Add an ingress rule from ${label} to ${policy.name}`, kind: 'refactor', id: which === 'monitoring' ? 'addRuleFromMonitoring' : 'addRuleFromIngressController', edits };
+}
+
+/**
+ * Edits adding a rule at the end of a policy's `spec.ingress` or `spec.egress` block sequence, in
+ * the file's own indentation; an empty `[]` becomes a block sequence of the rule (a comment after
+ * it stays on its line); an absent key is added after policyTypes/podSelector. Undefined for a flow
+ * spec, a flow sequence with items, or an explicit `ingress: null` (left to the user).
+ */
+export function addRuleEdit(ctx: AuthoringContext, object: ObjectText, direction: Direction, rule: YValue): TextEdit[] | undefined {
   const style = styleOf(ctx.text);
   const spec = object.map.get('spec', true);
   if (!isMap(spec) || spec.flow) return undefined;
-  const ingress = spec.get('ingress', true);
-  let edit: TextEdit | undefined;
-  if (isSeq(ingress) && !ingress.flow && ingress.items.length > 0) {
-    const first = ingress.items[0] as { range?: [number, number, number] } | null;
-    const last = ingress.items[ingress.items.length - 1] as { range?: [number, number, number] } | null;
+  const rules = spec.get(direction, true);
+  if (isSeq(rules) && !rules.flow && rules.items.length > 0) {
+    const first = rules.items[0] as { range?: [number, number, number] } | null;
+    const last = rules.items[rules.items.length - 1] as { range?: [number, number, number] } | null;
     if (!first?.range || !last?.range) return undefined;
     const dash = lineIndent(object.chunk, first.range[0]);
     const at = object.chunk[last.range[1] - 1] === '\n' ? last.range[1] : nextLineStart(object.chunk, last.range[1]);
     const lead = at === object.chunk.length && !object.chunk.endsWith('\n') ? style.eol : '';
-    edit = insertAt(object.base + at, `${lead}${emitItems([rule], dash, style)}`);
-  } else if (ingress === undefined || ingress === null) {
-    if (spec.has('ingress')) return undefined;
-    const lines = emitItems([rule], style.seqIndent, style).split(style.eol).filter((line) => line !== '');
-    edit = addPairEdit(object, spec, 'ingress', { block: lines, flow: '', json: '' }, ['policyTypes', 'podSelector']);
+    return [insertAt(object.base + at, `${lead}${emitItems([rule], dash, style)}`)];
   }
-  if (!edit) return undefined;
-  const label = which === 'monitoring' ? 'monitoring' : 'the ingress controller';
-  return { title: `Add an ingress rule from ${label} to ${policy.name}`, kind: 'refactor', id: which === 'monitoring' ? 'addRuleFromMonitoring' : 'addRuleFromIngressController', edits: [edit] };
+  if (isSeq(rules) && rules.flow && rules.items.length === 0 && rules.range) {
+    // `ingress: []`: the brackets go, the rule follows on the next lines, under the key
+    let start = rules.range[0];
+    while (start > 0 && (object.chunk[start - 1] === ' ' || object.chunk[start - 1] === '\t')) start--;
+    const close = object.chunk.indexOf(']', rules.range[0]);
+    if (close < 0 || object.chunk.slice(rules.range[0], close + 1).includes('\n')) return undefined;
+    const keyIndent = lineIndent(object.chunk, rules.range[0]);
+    const at = nextLineStart(object.chunk, close);
+    const lead = at === object.chunk.length && !object.chunk.endsWith('\n') ? style.eol : '';
+    return [
+      { range: { start: object.base + start, end: object.base + close + 1 }, newText: '' },
+      insertAt(object.base + at, `${lead}${emitItems([rule], `${keyIndent}${style.seqIndent}`, style)}`),
+    ];
+  }
+  if (rules !== undefined && rules !== null) return undefined;
+  if (spec.has(direction)) return undefined;
+  const lines = emitItems([rule], style.seqIndent, style).split(style.eol).filter((line) => line !== '');
+  const edit = addPairEdit(object, spec, direction, { block: lines, flow: '', json: '' }, direction === 'egress' ? ['policyTypes', 'podSelector', 'ingress'] : ['policyTypes', 'podSelector']);
+  return edit ? [edit] : undefined;
 }
 
-const WORKLOAD_KIND_SET: ReadonlySet<string> = new Set(WORKLOAD_KINDS);
+export const WORKLOAD_KIND_SET: ReadonlySet<string> = new Set(WORKLOAD_KINDS);
 
 /** The templates offered at an offset of a file: for its document's namespace and workload. */
 export function templateActions(ctx: AuthoringContext, offset: number): AuthoringAction[] {

@@ -3,6 +3,7 @@ import { egressBlocksDns } from './egressBlocksDns';
 import { broadNamespaceSelector, hostNetworkWorkload } from './exposure';
 import { missingDefaultDeny } from './missingDefaultDeny';
 import { namedPortUnresolved } from './namedPorts';
+import { observedFlowBlocked, observedFlowUnexpected } from './observedFlows';
 import { duplicatePolicy, namespaceMissing, portsSplitFromPeers, protocolOmitted } from './policyHygiene';
 import { policyTypesMissing, rulesIgnoredByPolicyTypes } from './policyTypes';
 import { publicCidr } from './publicCidr';
@@ -32,4 +33,6 @@ export const GUARDRAIL_RULES: readonly GuardrailRule[] = [
   hostNetworkWorkload,
   redundantRule,
   redundantPolicy,
+  observedFlowBlocked,
+  observedFlowUnexpected,
 ];

@@ -1,4 +1,5 @@
-import type { Finding, RelatedInformation, Severity } from '../model/finding';
+import type { CancellationToken, Finding, RelatedInformation, Severity } from '../model/finding';
+import type { ObservedFlows } from '../flows/check';
 import type { GuardrailConfig } from '../config/config';
 import type { Inventory, NetworkPolicyInfo, SourceRef, Workload } from '../inventory/model';
 import type { LabelSelector, Labels } from '../selectors/labelSelector';
@@ -26,6 +27,9 @@ export interface RuleContext {
    * namespaces). WorkspaceAnalysis relies on that; test/core/incremental.test.ts checks it.
    */
   readonly scope?: ReadonlySet<string> | undefined;
+  /** traffic observed in the cluster, when flows are loaded (the observed-flow rules read it) */
+  readonly flows?: ObservedFlows | undefined;
+  readonly token?: CancellationToken | undefined;
 }
 
 /** The subjects of a list in the context's scope (all of them without a scope). */
@@ -41,6 +45,12 @@ export interface GuardrailRule {
   readonly description: string;
   /** default values of its options (documented in docs/rules/<id>.md) */
   readonly defaultOptions: Readonly<Record<string, unknown>>;
+  /**
+   * The rule reads observed flows (RuleContext.flows) and says nothing without them. Its findings
+   * about a namespace depend on the policies of other namespaces too (a flow's two ends), so it
+   * is always run over the whole workspace, never for a scope.
+   */
+  readonly requiresFlows?: true;
   check(context: RuleContext, report: Reporter): void;
 }
 

@@ -5,6 +5,7 @@ import { NEVER_CANCELLED } from '../model/finding';
 import { selectorImplies, selectorMatches } from '../selectors/labelSelector';
 import { GUARDRAIL_RULES } from './registry';
 import type { GuardrailRule, Subject, WorkspaceFinding } from './rule';
+import type { ObservedFlows } from '../flows/check';
 
 function exempt(exemptions: readonly Exemption[], ruleId: string, subject: Subject): boolean {
   return exemptions.some((e) => {
@@ -27,6 +28,7 @@ export function runGuardrails(
   token: CancellationToken = NEVER_CANCELLED,
   rules: readonly GuardrailRule[] = GUARDRAIL_RULES,
   scope?: ReadonlySet<string>,
+  flows?: ObservedFlows,
 ): { findings: WorkspaceFinding[]; failures: { ruleId: string; error: string }[] } {
   const findings: WorkspaceFinding[] = [];
   const failures: { ruleId: string; error: string }[] = [];
@@ -34,6 +36,7 @@ export function runGuardrails(
     if (token.isCancellationRequested) break;
     const setting = config.rules[rule.id];
     if (setting?.severity === 'off') continue;
+    if (rule.requiresFlows && !flows) continue;
     const severity: Severity = setting?.severity ?? rule.severity;
     const options = { ...rule.defaultOptions, ...(setting?.options ?? {}) };
     const emit = (subject: Subject, at: SourceRef, message: string, related: readonly RelatedInformation[] = []): void => {
@@ -43,7 +46,7 @@ export function runGuardrails(
     };
     try {
       rule.check(
-        { inventory, options, config, scope },
+        { inventory, options, config, scope, flows, token },
         {
           policy: (policy, at, message, related) => emit({ namespace: policy.namespace, podSelector: policy.podSelector }, at, message, related),
           workload: (workload, message, related) => emit({ namespace: workload.namespace, podLabels: workload.podLabels }, workload.source, message, related),
