@@ -463,7 +463,6 @@ const scenarios: Scenario[] = [
         assert.match(view.tooltip, /\*\*Live cluster: connected\*\*/);
         assert.ok(view.tooltip.includes(`Context: \`${cluster.adminContext}\` (${cluster.url})`), view.tooltip);
         assert.ok(view.tooltip.includes(`${namespaces} namespaces, ${pods} pods`), view.tooltip);
-        await screenshot('cluster-status');
       } finally {
         api.close();
       }
