@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { State, type LanguageClient } from 'vscode-languageclient/node';
-import { ClusterObjectRequest, ClusterStatusNotification } from '../../server/src/protocol';
+import { ClusterObjectRequest } from '../../server/src/protocol';
 
 /** Cluster objects' read-only documents (findings about cluster objects carry these URIs). */
 export const CLUSTER_OBJECT_SCHEME = 'netpol-cluster';
@@ -34,7 +34,9 @@ class ClusterObjects implements vscode.TextDocumentContentProvider {
   }
 }
 
-export function registerClusterObjects(context: vscode.ExtensionContext, client: LanguageClient): void {
+/** Registers the provider; call the returned function on every clusterStatus notification (the cache changed). */
+export function registerClusterObjects(context: vscode.ExtensionContext, client: LanguageClient): () => void {
   const objects = new ClusterObjects(client);
-  context.subscriptions.push(objects, vscode.workspace.registerTextDocumentContentProvider(CLUSTER_OBJECT_SCHEME, objects), client.onNotification(ClusterStatusNotification.type, () => objects.refresh()));
+  context.subscriptions.push(objects, vscode.workspace.registerTextDocumentContentProvider(CLUSTER_OBJECT_SCHEME, objects));
+  return () => objects.refresh();
 }

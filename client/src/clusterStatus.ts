@@ -36,7 +36,7 @@ const ICONS: Record<ClusterStatus['state'], string> = {
  * workspace: at start when `netpolGuardrails.cluster.context` is set, or when the user picks a
  * context.
  */
-export function registerClusterStatus(context: vscode.ExtensionContext, client: LanguageClient): () => ClusterStatusItemView {
+export function registerClusterStatus(context: vscode.ExtensionContext, client: LanguageClient, onStatus: (status: ClusterStatus) => void = () => undefined): () => ClusterStatusItemView {
   const item = vscode.window.createStatusBarItem('netpolGuardrails.cluster', vscode.StatusBarAlignment.Left, 10);
   item.name = 'Network Policy Guardrails: Cluster';
   item.command = SELECT_CLUSTER_CONTEXT_COMMAND;
@@ -84,7 +84,11 @@ export function registerClusterStatus(context: vscode.ExtensionContext, client: 
 
   context.subscriptions.push(
     item,
-    client.onNotification(ClusterStatusNotification.type, show),
+    // the one handler of the notification (a second onNotification would replace it): others hear it through onStatus
+    client.onNotification(ClusterStatusNotification.type, (status: ClusterStatus) => {
+      show(status);
+      onStatus(status);
+    }),
     client.onDidChangeState((event) => {
       if (event.newState === State.Running) startup();
     }),

@@ -58,8 +58,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   );
   registerCheckWorkspace(context, client);
   registerReport(context, client);
-  const clusterStatusItem = registerClusterStatus(context, client);
-  registerClusterObjects(context, client);
+  const refreshClusterObjects = registerClusterObjects(context, client);
+  const clusterStatusItem = registerClusterStatus(context, client, refreshClusterObjects);
   registerExplainConnection(context, client);
   registerShowImpact(context, client);
   registerShowDrift(context, client);
