@@ -440,7 +440,21 @@ export class WorkspaceIndex {
   async coverage(folderUri: string | undefined): Promise<CoverageReport> {
     await this.scanning;
     const folder = this.pickFolder(folderUri, undefined);
+    await this.applyOpenDocuments(folder);
     return folder.analysis.coverage();
+  }
+
+  /**
+   * The folder's open documents whose editor text is not indexed (a rescan empties the folders,
+   * and only a diagnostics pull re-applied them): indexed now, so a request reading the folder
+   * sees every open document, also one whose editor tab is closed while VS Code keeps it open.
+   */
+  private async applyOpenDocuments(folder: FolderState): Promise<void> {
+    for (const document of this.options.documents.all()) {
+      if (isClusterUri(document.uri) || this.folderOf(document.uri) !== folder) continue;
+      await this.pending.get(document.uri);
+      if (this.indexedVersions.get(document.uri) !== document.version) await this.documentChanged(document);
+    }
   }
 
   /**
@@ -450,6 +464,7 @@ export class WorkspaceIndex {
   async folderInventory(folderUri: string | undefined, documentUri: string | undefined): Promise<{ folderUri: string; inventory: Inventory; flows: ObservedFlows | undefined }> {
     await this.scanning;
     const folder = this.pickFolder(folderUri, documentUri);
+    await this.applyOpenDocuments(folder);
     return { folderUri: folder.uri, inventory: folder.analysis.inventory(), flows: folder.analysis.flows() };
   }
 

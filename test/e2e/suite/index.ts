@@ -11,9 +11,9 @@ import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../../client/src/extension';
 import type { GeneratePoliciesOutcome } from '../../../client/src/generatePolicies';
-import type { CheckWorkspaceResult, ExplainConnectionResult, ShowImpactResult } from '../../../server/src/protocol';
+import type { CheckWorkspaceResult, ExplainConnectionResult, ShowDriftResult, ShowImpactResult } from '../../../server/src/protocol';
 import { adminApi, e2eCluster, pickCluster, waitForStatusItem } from './cluster';
-import { describeDiagnostics, diagnosticCode, runScenarios, screenshot, waitFor, waitForDiagnostics, withDeadline, type Scenario } from './scenarioRunner';
+import { describeDiagnostics, diagnosticCode, ourDiagnostics, runScenarios, screenshot, waitFor, waitForDiagnostics, withDeadline, type Scenario } from './scenarioRunner';
 
 const EXTENSION_ID = 'netpol-guardrails.netpol-guardrails';
 const SOURCE = 'netpol-guardrails';
@@ -420,6 +420,136 @@ const scenarios: Scenario[] = [
     },
   },
   {
+    name: 'Load Observed Flows… (command, given the file) sets netpolGuardrails.flows: observed-flow-blocked on the policy that blocks a flow, and Show Impact names the observed flows an unsaved edit cuts off',
+    async run() {
+      const manifests = workspaceFile('checkout/checkout.yaml');
+      const flows = workspaceFile('flows/checkout.jsonl');
+      const folder = vscode.workspace.workspaceFolders?.[0];
+      assert.ok(folder);
+      const configuration = () => vscode.workspace.getConfiguration('netpolGuardrails', folder.uri);
+      assert.deepEqual(configuration().get('flows'), [], 'no flows loaded before');
+      const deployment = (name: string) => [
+        'apiVersion: apps/v1',
+        'kind: Deployment',
+        'metadata:',
+        `  name: ${name}`,
+        '  namespace: checkout',
+        'spec:',
+        '  selector:',
+        `    matchLabels: {app: ${name}}`,
+        '  template:',
+        '    metadata:',
+        `      labels: {app: ${name}}`,
+        '    spec:',
+        '      containers:',
+        `        - {name: ${name}, image: registry.example/${name}:1}`,
+        '---',
+      ];
+      const text = [
+        ...deployment('frontend'),
+        ...deployment('api'),
+        'apiVersion: networking.k8s.io/v1',
+        'kind: NetworkPolicy',
+        'metadata:',
+        '  name: frontend-egress',
+        '  namespace: checkout',
+        'spec:',
+        '  podSelector:',
+        '    matchLabels:',
+        '      app: frontend',
+        '  policyTypes: [Egress]',
+        '  egress:',
+        '    - to:',
+        '        - podSelector:',
+        '            matchLabels:',
+        '              app: api',
+        '      ports:',
+        '        - protocol: TCP',
+        '          port: 8080',
+        '',
+      ].join('\n');
+      // the generic JSON lines of docs/flows.md: the API port is allowed, the metrics port is not
+      const records = [
+        { source: 'checkout/frontend', destination: 'checkout/api', protocol: 'TCP', port: 8080, count: 900, first_seen: '2026-12-01T10:00:00Z', last_seen: '2026-12-01T11:00:00Z' },
+        { source: 'checkout/frontend', destination: 'checkout/api', protocol: 'TCP', port: 9090, count: 40, verdict: 'forwarded' },
+      ];
+      const observedFlows = (ds: readonly vscode.Diagnostic[]) => ds.filter((d) => String(diagnosticCode(d)).startsWith('observed-flow-'));
+      try {
+        await vscode.workspace.fs.writeFile(manifests, new TextEncoder().encode(text));
+        await vscode.workspace.fs.writeFile(flows, new TextEncoder().encode(records.map((r) => JSON.stringify(r)).join('\n') + '\n'));
+        const document = await openInEditor(manifests);
+        const nameLine = 33;
+        assert.equal(document.lineAt(nameLine).text, '  name: frontend-egress');
+        // without flows the rule says nothing (the workload guardrails may speak about the file)
+        await waitForDiagnostics(manifests, SOURCE, (ds) => ds.length > 0, 'the guardrails of the checkout manifests');
+        assert.deepEqual(observedFlows(ourDiagnostics(manifests, SOURCE)), [], 'no observed-flow finding before the flows are loaded');
+
+        const loaded = await withDeadline(Promise.resolve(vscode.commands.executeCommand<readonly string[] | undefined>('netpolGuardrails.loadFlows', { files: [flows] })), 30_000, 'Load Observed Flows');
+        assert.deepEqual(loaded, ['flows/checkout.jsonl'], 'the path is stored relative to the folder');
+        assert.deepEqual(configuration().inspect<string[]>('flows')?.workspaceValue, ['flows/checkout.jsonl']);
+
+        const found = await waitForDiagnostics(manifests, SOURCE, hasCode('observed-flow-blocked'), 'observed-flow-blocked on frontend-egress');
+        const [blocked, ...others] = observedFlows(found);
+        assert.ok(blocked);
+        assert.equal(others.length, 0, `one observed-flow finding, got ${describeDiagnostics(found)}`);
+        assert.equal(blocked.severity, vscode.DiagnosticSeverity.Error);
+        // on the metadata.name of the policy isolating the frontend's egress
+        assert.equal(blocked.range.start.line, nameLine, describeDiagnostics(found));
+        assert.equal(document.getText(blocked.range), 'frontend-egress');
+        assert.match(blocked.message, /^1 observed flow \(40 observations\) from checkout\/frontend would be blocked: checkout\/frontend is isolated for egress by checkout\/frontend-egress/);
+        assert.match(blocked.message, /checkout\/frontend -> checkout\/api TCP 9090 \(40 observations, e\.g\. flows\/checkout\.jsonl:2; egress allows checkout\/api only TCP 8080\)/);
+
+        // an unsaved edit that moves the allowed port: the impact names the API traffic it cuts off
+        const portLine = document.lineAt(document.lineCount - 2);
+        assert.equal(portLine.text, '          port: 8080');
+        const edit = new vscode.WorkspaceEdit();
+        edit.replace(manifests, new vscode.Range(portLine.lineNumber, portLine.text.length - 4, portLine.lineNumber, portLine.text.length), '8081');
+        assert.ok(await vscode.workspace.applyEdit(edit), 'the edit applies');
+        assert.ok(document.isDirty, 'the edit is unsaved');
+        // while typing, the finding follows the edit: both observed flows are blocked now
+        await waitForDiagnostics(
+          manifests,
+          SOURCE,
+          (ds) => ds.some((d) => diagnosticCode(d) === 'observed-flow-blocked' && d.message.startsWith('2 observed flows (940 observations) from checkout/frontend')),
+          'observed-flow-blocked for both flows after the edit',
+        );
+        const answer = await withDeadline(
+          Promise.resolve(vscode.commands.executeCommand<{ uri: vscode.Uri; result: ShowImpactResult } | undefined>('netpolGuardrails.showImpact', { uri: manifests })),
+          30_000,
+          'the impact of the edit',
+        );
+        const result = answer?.result;
+        assert.ok(result && !result.error, result?.error ?? 'an impact');
+        assert.equal(result.base, 'saved');
+        assert.deepEqual(result.observedFlows, {
+          cutOff: 1,
+          cutOffObservations: 900,
+          newlyAllowed: 0,
+          newlyAllowedObservations: 0,
+          topCutOff: ['checkout/frontend -> checkout/api TCP 8080: 900 observations (flows/checkout.jsonl:1)'],
+          topNewlyAllowed: [],
+        });
+        const view = vscode.workspace.textDocuments.find((d) => d.uri.toString() === answer.uri.toString());
+        assert.ok(view, 'the impact view is open');
+        assert.match(view.getText(), /## Observed flows\n\nThe change cuts off 1 observed flow\(s\) \(900 observations\) and newly allows 0/);
+        assert.ok(view.getText().includes('checkout/frontend -> checkout/api TCP 8080: 900 observations (flows/checkout.jsonl:1)'), view.getText());
+        await vscode.window.showTextDocument(document);
+        await vscode.commands.executeCommand('workbench.action.files.revert');
+        assert.ok(!document.isDirty, 'reverted');
+      } finally {
+        await configuration().update('flows', undefined, vscode.ConfigurationTarget.Workspace);
+        await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      }
+      // unloaded: the finding goes (the file still exists, so its diagnostics are current)
+      assert.equal(configuration().inspect<string[]>('flows')?.workspaceValue, undefined);
+      await openInEditor(manifests);
+      await waitForDiagnostics(manifests, SOURCE, (ds) => ds.length > 0 && observedFlows(ds).length === 0, 'no observed-flow finding once the setting is cleared');
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await vscode.workspace.fs.delete(manifests);
+      await vscode.workspace.fs.delete(flows);
+    },
+  },
+  {
     name: 'the cluster status bar item shows the kubeconfig of the machine settings as not connected',
     async run() {
       const cluster = e2eCluster();
@@ -559,6 +689,164 @@ const scenarios: Scenario[] = [
       const view = await waitForStatusItem(extensionApi(), (v) => v.status?.state === 'disconnected', 'disconnected');
       assert.equal(view.shown, true);
       assert.equal(view.text, '$(cloud) Cluster: not connected');
+    },
+  },
+  {
+    name: 'Show Drift Against the Cluster while not connected says so and offers to connect (no view opens)',
+    async run() {
+      const view = await waitForStatusItem(extensionApi(), (v) => v.status?.state === 'disconnected', 'disconnected');
+      assert.equal(view.status?.state, 'disconnected');
+      const answer = await withDeadline(
+        Promise.resolve(vscode.commands.executeCommand<{ uri: vscode.Uri | undefined; result: ShowDriftResult } | undefined>('netpolGuardrails.showDrift')),
+        30_000,
+        'the drift answer',
+      );
+      assert.ok(answer, 'the command answers');
+      assert.equal(answer.uri, undefined, 'no drift view without a connection');
+      assert.equal(answer.result.state, 'disconnected');
+      assert.equal(answer.result.drift, false);
+      // the client shows this with a "Connect…" button (a notification: the command does not wait on it)
+      assert.equal(answer.result.canConnect, true);
+      assert.match(answer.result.error ?? '', /^Not connected to a cluster.*: connect to one \(Network Policy Guardrails: Select Cluster Context\) to compare the repository with it\.$/);
+      assert.ok(!vscode.workspace.textDocuments.some((d) => d.uri.scheme === 'netpol-guardrails-drift'), 'no drift document is open');
+      await vscode.commands.executeCommand('notifications.clearAll');
+    },
+  },
+  {
+    name: 'Show Drift Against the Cluster (admin context): a changed policy with its field path, one missing on each side, the connection only the cluster allows, links to the workspace file',
+    timeoutMs: 120_000,
+    async run() {
+      const cluster = e2eCluster();
+      const api = adminApi(cluster);
+      const namespace = 'e2e-drift';
+      const policies = `/apis/networking.k8s.io/v1/namespaces/${namespace}/networkpolicies`;
+      const pods = `/api/v1/namespaces/${namespace}/pods`;
+      const uri = workspaceFile('policies/drift.yaml');
+      const created: string[] = [];
+      /** POSTs `body` to `path`; the object is deleted at the end (last created first) */
+      const create = async (path: string, name: string, body: unknown): Promise<void> => {
+        const response = await api.admin('POST', path, body);
+        assert.equal(response.status, 201, `POST ${path}: ${JSON.stringify(response.body)}`);
+        created.push(`${path}/${name}`);
+      };
+      const policy = (name: string, spec: unknown) => ({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name, namespace }, spec });
+      try {
+        // the cluster: two bare pods; api-from-web with a port added by hand; a policy the repository does not have
+        await create('/api/v1/namespaces', namespace, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
+        for (const app of ['web', 'api']) {
+          await create(pods, app, { apiVersion: 'v1', kind: 'Pod', metadata: { name: app, labels: { app } }, spec: { containers: [{ name: app, image: `registry.example/${app}:1` }] } });
+        }
+        await create(policies, 'api-from-web', policy('api-from-web', { podSelector: { matchLabels: { app: 'api' } }, ingress: [{ from: [{ podSelector: { matchLabels: { app: 'web' } } }], ports: [{ port: 8080 }, { port: 8443 }] }] }));
+        await create(policies, 'legacy-allow-all', policy('legacy-allow-all', { podSelector: { matchLabels: { app: 'legacy' } }, ingress: [{}] }));
+
+        // the repository: api-from-web on 8080 only, and db-deny, never applied
+        const text = [
+          'apiVersion: networking.k8s.io/v1',
+          'kind: NetworkPolicy',
+          'metadata:',
+          '  name: api-from-web',
+          `  namespace: ${namespace}`,
+          'spec:',
+          '  podSelector:',
+          '    matchLabels:',
+          '      app: api',
+          '  ingress:',
+          '    - from:',
+          '        - podSelector:',
+          '            matchLabels:',
+          '              app: web',
+          '      ports:',
+          '        - port: 8080',
+          '---',
+          'apiVersion: networking.k8s.io/v1',
+          'kind: NetworkPolicy',
+          'metadata:',
+          '  name: db-deny',
+          `  namespace: ${namespace}`,
+          'spec:',
+          '  podSelector:',
+          '    matchLabels:',
+          '      app: db',
+          '  policyTypes: [Ingress]',
+          '',
+        ].join('\n');
+        await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
+        const document = await openInEditor(uri);
+
+        const listed = async (path: string): Promise<number> => listItems((await api.admin('GET', path)).body).length;
+        const [podCount, policyCount] = [await listed('/api/v1/pods'), await listed('/apis/networking.k8s.io/v1/networkpolicies')];
+        await pickCluster(cluster.adminContext);
+        await waitForStatusItem(
+          extensionApi(),
+          (v) =>
+            v.status?.state === 'connected' &&
+            v.status.context === cluster.adminContext &&
+            v.status.counts.pods === podCount &&
+            v.status.counts.policies === policyCount &&
+            (['Namespace', 'Pod', 'NetworkPolicy'] as const).every((kind) => v.status?.syncedKinds.includes(kind)),
+          `connected to ${cluster.adminContext} with ${podCount} pods and ${policyCount} policies in the cache`,
+        );
+
+        const answer = await withDeadline(
+          Promise.resolve(vscode.commands.executeCommand<{ uri: vscode.Uri | undefined; result: ShowDriftResult } | undefined>('netpolGuardrails.showDrift', { folderUri: vscode.workspace.getWorkspaceFolder(uri)?.uri })),
+          30_000,
+          'the drift view',
+        );
+        assert.ok(answer?.uri, answer?.result.error ?? 'a drift view');
+        const { result } = answer;
+        assert.equal(result.error, undefined);
+        assert.equal(result.context, cluster.adminContext);
+        assert.equal(result.state, 'connected');
+        assert.equal(result.drift, true);
+        const view = vscode.workspace.textDocuments.find((d) => d.uri.toString() === answer.uri?.toString());
+        assert.ok(view, 'the drift view is open');
+        const shown = view.getText();
+        assert.equal(shown, result.text);
+
+        // the view's sections, with their counts (the other namespaces of the workspace appear in them too: only this namespace is pinned)
+        const sectionOf = (title: string): string[] => {
+          const match = new RegExp(`^## ${title.replace(/[()]/g, '\\$&')} \\((\\d+)\\)\\n\\n((?:.+\\n)*)`, 'm').exec(shown);
+          assert.ok(match, `the section "${title}" in:\n${shown}`);
+          const lines = match[2]!.trimEnd().split('\n');
+          const entries = lines[0] === 'Nothing.' ? [] : lines.filter((l) => l.startsWith('- '));
+          assert.equal(entries.length, Number(match[1]), `the count of "${title}" is its entries`);
+          return lines;
+        };
+        assert.match(shown, new RegExp(`^# Drift against the cluster: ${cluster.adminContext}$`, 'm'));
+        assert.match(shown, /in the namespaces the folder has policies for: .*`e2e-drift`/);
+        const ours = (lines: readonly string[]) => lines.filter((l) => l.includes(namespace));
+        const missingInCluster = sectionOf('In the repository, missing in the cluster');
+        assert.deepEqual(ours(missingInCluster), ['- `e2e-drift/db-deny` (policies/drift.yaml:21)']);
+        assert.equal(result.counts.missingInCluster, missingInCluster.filter((l) => l.startsWith('- ')).length);
+        assert.deepEqual(sectionOf('In the cluster, not in the repository'), ['- `e2e-drift/legacy-allow-all`']);
+        assert.equal(result.counts.missingInRepository, 1);
+        assert.deepEqual(sectionOf('Changed'), ['- `e2e-drift/api-from-web` (policies/drift.yaml:4)', '  - `spec.ingress[0].ports`: repository: TCP 8080; cluster: TCP 8080, TCP 8443']);
+        assert.equal(result.counts.changed, 1);
+        assert.equal(result.counts.unchanged, 0);
+        // between this namespace's pods (pods other scenarios leave in the cluster may add pairs that reach other namespaces)
+        const within = (lines: readonly string[]) => lines.filter((l) => l.startsWith(`- ${namespace}/`) && l.includes(` -> ${namespace}/`));
+        assert.deepEqual(within(sectionOf('Connections the cluster allows and the repository would not')), ['- e2e-drift/web -> e2e-drift/api: TCP 8443']);
+        assert.deepEqual(within(sectionOf('Connections the repository allows and the cluster does not')), []);
+
+        // the file:line labels link to the policies in the workspace file
+        const links = await vscode.commands.executeCommand<vscode.DocumentLink[]>('vscode.executeLinkProvider', answer.uri);
+        const targets = links
+          .filter((l) => l.target?.path === uri.path)
+          .map((l) => `${view.getText(l.range)} -> ${l.target?.fragment ?? ''}`)
+          .sort();
+        // each to the policy's name (line and column, 1-based)
+        assert.deepEqual(targets, ['policies/drift.yaml:21 -> L21,9', 'policies/drift.yaml:4 -> L4,9'], JSON.stringify(links.map((l) => l.target?.toString())));
+        assert.equal(document.lineAt(3).text, '  name: api-from-web');
+        assert.equal(document.lineAt(20).text, '  name: db-deny');
+      } finally {
+        const disconnected = await pickCluster('Disconnect');
+        for (const path of created.reverse()) await api.admin('DELETE', path);
+        api.close();
+        await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+        await vscode.workspace.fs.delete(uri).then(undefined, () => undefined);
+        assert.equal(disconnected?.state, 'disconnected');
+      }
+      await waitForStatusItem(extensionApi(), (v) => v.status?.state === 'disconnected', 'disconnected after the drift scenario');
     },
   },
   {
