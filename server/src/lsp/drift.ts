@@ -2,7 +2,7 @@ import type { CancellationToken, Connection } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { computeDrift, driftSummary, formatPortSet, hasDrift, type DriftConnection, type DriftReport } from '../core';
 import type { ClusterConnection } from '../cluster/clusterConnection';
-import { CLUSTER_URI_SCHEME } from '../cluster/clusterInventory';
+import { isClusterUri } from '../cluster/clusterInventory';
 import type { ClusterKind } from '../cluster/clusterTypes';
 import { ShowDriftRequest, type ShowDriftParams, type ShowDriftResult } from '../protocol';
 import { placeLabels, relativeLabel } from './explainConnection';
@@ -64,7 +64,7 @@ export async function showDrift(
 
   const { folderUri, inventory } = await index.folderInventory(params.folderUri, params.documentUri);
   // the folder's own policies: never cluster objects an inventory may have merged in
-  const repository = inventory.policies.filter((p) => !p.source.file.startsWith(`${CLUSTER_URI_SCHEME}:`));
+  const repository = inventory.policies.filter((p) => !isClusterUri(p.source.file));
   const report = computeDrift(
     { repository, cluster: { namespaces: snapshot.namespaces, workloads: snapshot.workloads, policies: snapshot.policies }, allNamespaces: params.allNamespaces === true },
     token,

@@ -21,7 +21,7 @@ import {
 } from '../core';
 import { DEFAULT_SETTINGS, type Settings } from '../settings';
 import { PARALLEL_MIN_FILES, analyseOnThreads, receiveFile } from '../analysisThreads';
-import { canonicalClusterUri } from '../cluster/clusterInventory';
+import { canonicalClusterUri, isClusterUri } from '../cluster/clusterInventory';
 import { readFlowFiles } from '../flowFiles';
 
 /** One workspace folder (or the loose files outside every folder): its files, config and analysis. */
@@ -56,12 +56,8 @@ export interface WorkspaceIndexOptions {
   readonly externalText?: (uri: string) => string | undefined;
 }
 
-/** Cluster objects are named by this scheme (cluster/clusterInventory.ts); they are never files of the index. */
-const CLUSTER_SCHEME_PREFIX = 'netpol-cluster:';
-
-export function isClusterUri(uri: string): boolean {
-  return uri.startsWith(CLUSTER_SCHEME_PREFIX);
-}
+/** Cluster objects (netpol-cluster: URIs) are never files of the index. */
+export { isClusterUri };
 
 const CONFIG_RULE_IDS = GUARDRAIL_RULES.map((r) => r.id);
 
