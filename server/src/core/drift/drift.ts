@@ -1,7 +1,7 @@
 import { mergeContributions, type InventoryContribution } from '../inventory/buildInventory';
 import type { Direction, NetworkPolicyInfo, PolicyPeer, PolicyPort, PolicyRule } from '../inventory/model';
 import { NEVER_CANCELLED, type CancellationToken } from '../model/finding';
-import type { LabelSelector } from '../selectors/labelSelector';
+import { formatRequirement, type LabelSelector } from '../selectors/labelSelector';
 import { diffConnectivity } from '../reachability/diff';
 import { formatPortSet, isEmpty, type PortSet } from '../reachability/portSet';
 
@@ -127,22 +127,11 @@ export function selectorRequirements(selector: LabelSelector): string[] {
   const parts: string[] = Object.entries(selector.matchLabels).map(([k, v]) => `${k}=${v}`);
   for (const req of selector.matchExpressions) {
     const values = sortedUnique(req.values);
-    switch (req.operator) {
-      case 'In':
-        parts.push(values.length === 1 ? `${req.key}=${values[0]}` : `${req.key} in (${values.join(',')})`);
-        break;
-      case 'NotIn':
-        parts.push(values.length === 1 ? `${req.key}!=${values[0]}` : `${req.key} notin (${values.join(',')})`);
-        break;
-      case 'Exists':
-        parts.push(req.key);
-        break;
-      case 'DoesNotExist':
-        parts.push(`!${req.key}`);
-        break;
-      default:
-        parts.push(`${req.key} ${req.operator} (${values.join(',')})`);
-    }
+    const only = values.length === 1 ? values[0] : undefined;
+    // `k In (v)` is the matchLabels entry `k: v`, so both read `k=v`
+    if (only !== undefined && req.operator === 'In') parts.push(`${req.key}=${only}`);
+    else if (only !== undefined && req.operator === 'NotIn') parts.push(`${req.key}!=${only}`);
+    else parts.push(formatRequirement({ key: req.key, operator: req.operator, values }));
   }
   return sortedUnique(parts);
 }
