@@ -1,6 +1,6 @@
 import type { CancellationToken, Connection } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { computeDrift, driftSummary, formatPortSet, hasDrift, type DriftConnection, type DriftReport } from '../core';
+import { DRIFT_SECTIONS, computeDrift, driftSummary, formatDriftChange, formatPortSet, hasDrift, type DriftConnection, type DriftReport } from '../core';
 import type { ClusterConnection } from '../cluster/clusterConnection';
 import { isClusterUri } from '../cluster/clusterInventory';
 import type { ClusterKind } from '../cluster/clusterTypes';
@@ -86,13 +86,13 @@ export async function showDrift(
     lines.push(`## ${title} (${entries.length})`, '');
     lines.push(...(entries.length === 0 ? ['Nothing.'] : entries), '');
   };
-  section('In the repository, missing in the cluster', report.missingInCluster.map((p) => `- ${code(`${p.namespace}/${p.name}`)} (${where(p.policy.source)})`));
-  section('In the cluster, not in the repository', report.missingInRepository.map((p) => `- ${code(`${p.namespace}/${p.name}`)}`));
-  lines.push(`## Changed (${report.changed.length})`, '');
+  section(DRIFT_SECTIONS.missingInCluster, report.missingInCluster.map((p) => `- ${code(`${p.namespace}/${p.name}`)} (${where(p.policy.source)})`));
+  section(DRIFT_SECTIONS.missingInRepository, report.missingInRepository.map((p) => `- ${code(`${p.namespace}/${p.name}`)}`));
+  lines.push(`## ${DRIFT_SECTIONS.changed} (${report.changed.length})`, '');
   if (report.changed.length === 0) lines.push('Nothing.');
   for (const c of report.changed) {
     lines.push(`- ${code(`${c.namespace}/${c.name}`)} (${where(c.repository.source)})`);
-    for (const d of c.changes) lines.push(`  - ${code(d.path)}: repository: ${d.repository ?? '(no such rule)'}; cluster: ${d.cluster ?? '(no such rule)'}`);
+    for (const d of c.changes) lines.push(`  - ${formatDriftChange(d, code)}`);
   }
   lines.push('');
   const connections = (title: string, list: readonly DriftConnection[]): void => {
@@ -102,8 +102,8 @@ export async function showDrift(
     if (list.length > LISTED_CONNECTIONS) lines.push(`- and ${list.length - LISTED_CONNECTIONS} more (the CLI's \`drift --format json\` lists them all)`);
     lines.push('');
   };
-  connections('Connections the cluster allows and the repository would not', report.connectivity.clusterOnly);
-  connections('Connections the repository allows and the cluster does not', report.connectivity.repositoryOnly);
+  connections(DRIFT_SECTIONS.clusterOnly, report.connectivity.clusterOnly);
+  connections(DRIFT_SECTIONS.repositoryOnly, report.connectivity.repositoryOnly);
   if (report.duplicates.length > 0) {
     lines.push(`Defined more than once in the folder (the first definition is compared): ${report.duplicates.map((p) => `${code(`${p.namespace}/${p.name}`)} (${where(p.policy.source)})`).join(', ')}.`, '');
   }
