@@ -3,7 +3,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { DRIFT_SECTIONS, computeDrift, driftSummary, formatDriftChange, formatPortSet, hasDrift, type DriftConnection, type DriftReport } from '../core';
 import type { ClusterConnection } from '../cluster/clusterConnection';
 import { isClusterUri } from '../cluster/clusterInventory';
-import type { ClusterKind } from '../cluster/clusterTypes';
+import { REQUIRED_CLUSTER_KINDS } from '../cluster/clusterTypes';
 import { ShowDriftRequest, type ShowDriftParams, type ShowDriftResult } from '../protocol';
 import { placeLabels, relativeLabel } from './explainConnection';
 import type { WorkspaceIndex } from './workspaceIndex';
@@ -15,8 +15,6 @@ import type { WorkspaceIndex } from './workspaceIndex';
  * Markdown view with links to the repository's files.
  */
 
-/** Without these kinds listed there is nothing to compare (controllers only group pods). */
-const REQUIRED: readonly ClusterKind[] = ['Namespace', 'Pod', 'NetworkPolicy'];
 /** connections listed per section; the rest are counted */
 const LISTED_CONNECTIONS = 200;
 
@@ -55,9 +53,9 @@ export async function showDrift(
   if (status.state === 'disconnected') {
     return failure(`Not connected to a cluster${status.message ? ` (${status.message})` : ''}: connect to one (Network Policy Guardrails: Select Cluster Context) to compare the repository with it.`, { canConnect: true });
   }
-  const denied = status.denied.filter((d) => REQUIRED.includes(d.kind));
+  const denied = status.denied.filter((d) => REQUIRED_CLUSTER_KINDS.includes(d.kind));
   if (denied.length > 0) return failure(`Cannot compare with ${status.context ?? 'the cluster'}: ${denied.map((d) => d.message).join(' ')}`);
-  const unlisted = REQUIRED.filter((kind) => !snapshot.listedKinds.includes(kind));
+  const unlisted = REQUIRED_CLUSTER_KINDS.filter((kind) => !snapshot.listedKinds.includes(kind));
   if (unlisted.length > 0) {
     return failure(`The cache of ${status.context ?? 'the cluster'} is still loading (${unlisted.join(', ')} not listed yet${status.state !== 'connecting' ? `; the connection is ${status.state}${status.message ? `: ${status.message}` : ''}` : ''}): try again in a moment.`);
   }
