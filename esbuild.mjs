@@ -24,7 +24,8 @@ const yamlLogTokensOff = {
 };
 
 // @kubernetes/client-node (half of the server's code) is its own bundle, dist/kubernetes.js, which
-// kubeconfig.ts requires on the first kubeconfig read: the server's startup neither parses nor runs it.
+// kubeconfig.ts requires on the first kubeconfig read: the server's (and the CLI's) startup neither
+// parses nor runs it.
 const kubernetesClientModule = fileURLToPath(new URL('./server/src/cluster/kubernetesClient', import.meta.url));
 const kubernetesClientApart = {
   name: 'kubernetes-client-apart',
@@ -74,6 +75,7 @@ await Promise.all([
   build({ ...common, entryPoints: ['server/src/cluster/kubernetesClient.ts'], outfile: 'dist/kubernetes.js' }),
   build({
     ...common,
+    plugins: [...common.plugins, kubernetesClientApart, oneLspProtocol],
     entryPoints: ['server/src/cli/cliMain.ts'],
     outfile: 'dist/cli.js',
     banner: { js: '#!/usr/bin/env node' },

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { State, type LanguageClient } from 'vscode-languageclient/node';
-import { ClusterObjectRequest, ClusterStatusNotification } from '../../server/src/protocol';
+import { ClusterObjectRequest, type ClusterStatus } from '../../server/src/protocol';
 
 /** Cluster objects' read-only documents (findings about cluster objects carry these URIs). */
 export const CLUSTER_OBJECT_SCHEME = 'netpol-cluster';
@@ -34,7 +34,8 @@ class ClusterObjects implements vscode.TextDocumentContentProvider {
   }
 }
 
-export function registerClusterObjects(context: vscode.ExtensionContext, client: LanguageClient): void {
+export function registerClusterObjects(context: vscode.ExtensionContext, client: LanguageClient, onDidChangeStatus: vscode.Event<ClusterStatus>): void {
   const objects = new ClusterObjects(client);
-  context.subscriptions.push(objects, vscode.workspace.registerTextDocumentContentProvider(CLUSTER_OBJECT_SCHEME, objects), client.onNotification(ClusterStatusNotification.type, () => objects.refresh()));
+  // the status bar's notification handler passes every status on (a second handler would replace it)
+  context.subscriptions.push(objects, vscode.workspace.registerTextDocumentContentProvider(CLUSTER_OBJECT_SCHEME, objects), onDidChangeStatus(() => objects.refresh()));
 }

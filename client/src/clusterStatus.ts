@@ -36,7 +36,19 @@ const ICONS: Record<ClusterStatus['state'], string> = {
  * workspace: at start when `netpolGuardrails.cluster.context` is set, or when the user picks a
  * context.
  */
-export function registerClusterStatus(context: vscode.ExtensionContext, client: LanguageClient): () => ClusterStatusItemView {
+/** The status bar item, and the server's cluster status notifications for the rest of the client. */
+export interface ClusterStatusRegistration {
+  /** what the item shows now */
+  readonly view: () => ClusterStatusItemView;
+  /**
+   * Every clusterStatus notification of the server. Subscribe here, not with client.onNotification:
+   * a second handler for the same method would replace the status bar's.
+   */
+  readonly onDidChangeStatus: vscode.Event<ClusterStatus>;
+}
+
+export function registerClusterStatus(context: vscode.ExtensionContext, client: LanguageClient): ClusterStatusRegistration {
+  const changed = new vscode.EventEmitter<ClusterStatus>();
   const item = vscode.window.createStatusBarItem('netpolGuardrails.cluster', vscode.StatusBarAlignment.Left, 10);
   item.name = 'Network Policy Guardrails: Cluster';
   item.command = SELECT_CLUSTER_CONTEXT_COMMAND;
@@ -84,7 +96,11 @@ export function registerClusterStatus(context: vscode.ExtensionContext, client: 
 
   context.subscriptions.push(
     item,
-    client.onNotification(ClusterStatusNotification.type, show),
+    changed,
+    client.onNotification(ClusterStatusNotification.type, (status) => {
+      show(status);
+      changed.fire(status);
+    }),
     client.onDidChangeState((event) => {
       if (event.newState === State.Running) startup();
     }),
@@ -99,7 +115,7 @@ export function registerClusterStatus(context: vscode.ExtensionContext, client: 
   );
   show(undefined);
   if (client.state === State.Running) startup();
-  return () => ({ shown, text: item.text, tooltip: tooltipText(item.tooltip), status: last });
+  return { view: () => ({ shown, text: item.text, tooltip: tooltipText(item.tooltip), status: last }), onDidChangeStatus: changed.event };
 }
 
 function tooltipText(tooltip: string | vscode.MarkdownString | undefined): string {

@@ -58,15 +58,15 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   );
   registerCheckWorkspace(context, client);
   registerReport(context, client);
-  const clusterStatusItem = registerClusterStatus(context, client);
-  registerClusterObjects(context, client);
+  const clusterStatus = registerClusterStatus(context, client);
+  registerClusterObjects(context, client, clusterStatus.onDidChangeStatus);
   registerExplainConnection(context, client);
   registerShowImpact(context, client);
   registerShowDrift(context, client);
   registerInsertTemplate(context, client);
   registerGeneratePolicies(context, client);
   registerLoadFlows(context);
-  return { activatedAt, serverReady, clusterStatusItem };
+  return { activatedAt, serverReady, clusterStatusItem: clusterStatus.view };
 }
 
 export async function deactivate(): Promise<void> {

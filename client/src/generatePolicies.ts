@@ -1,6 +1,7 @@
+import { isAbsolute } from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { GeneratePoliciesRequest, type GeneratePoliciesParams, type GeneratePoliciesResult } from '../../server/src/protocol';
+import { GeneratePoliciesRequest, SETTINGS_SECTION, type GeneratePoliciesParams, type GeneratePoliciesResult } from '../../server/src/protocol';
 import { Explanations } from './explainConnection';
 
 export const GENERATE_POLICIES_COMMAND = 'netpolGuardrails.generatePolicies';
@@ -52,13 +53,14 @@ function folderOf(args: GeneratePoliciesArgs): vscode.WorkspaceFolder | undefine
 /** The flow files: given, from the setting (when the user takes them), or picked. */
 async function flowFilesOf(args: GeneratePoliciesArgs, folder: vscode.WorkspaceFolder | undefined): Promise<vscode.Uri[] | undefined> {
   if (args.flowFiles && args.flowFiles.length > 0) return args.flowFiles.map((f) => (typeof f === 'string' ? vscode.Uri.parse(f) : f));
-  const configured = vscode.workspace.getConfiguration('netpolGuardrails', folder?.uri).get<unknown>('flows');
+  const configured = vscode.workspace.getConfiguration(SETTINGS_SECTION, folder?.uri).get<unknown>('flows');
   const fromSetting = Array.isArray(configured) ? configured.filter((f): f is string => typeof f === 'string' && f !== '') : [];
   if (fromSetting.length > 0) {
+    // the setting Load Observed Flows… sets: paths relative to the folder, or absolute
     const loaded = `Loaded flows: ${fromSetting.join(', ')}`;
     const picked = await vscode.window.showQuickPick([loaded, 'Choose flow files…'], { title: 'Generate Policies from Observed Flows' });
     if (picked === undefined) return undefined;
-    if (picked === loaded) return fromSetting.map((f) => (/^\//.test(f) || !folder ? vscode.Uri.file(f) : vscode.Uri.joinPath(folder.uri, f)));
+    if (picked === loaded) return fromSetting.map((f) => (isAbsolute(f) || !folder ? vscode.Uri.file(f) : vscode.Uri.joinPath(folder.uri, f)));
   }
   return vscode.window.showOpenDialog({
     title: 'Generate Policies from Observed Flows: flow files (Hubble JSON, JSON lines or CSV)',

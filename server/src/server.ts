@@ -45,18 +45,18 @@ export function startServer(connection: Connection, startedAt: number = performa
   let clientFeatures: ClientFeatures = { createFiles: false, insertTemplateCommand: false };
   const settings = new SettingsCache(connection, () => canPullConfiguration);
 
-  /** Fire-and-forget work whose failure is logged, never an unhandled rejection. */
-  const background = (what: string, work: Promise<unknown>): void => {
-    work.catch((error: unknown) => connection.console.error(`${what} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`));
-  };
-
   // late events (a cluster watch, a refresh racing the shutdown) may arrive after the connection is closed
-  const log = (message: string): void => {
+  const log = (message: string, level: 'log' | 'error' = 'log'): void => {
     try {
-      connection.console.log(message);
+      connection.console[level](message);
     } catch {
       // the connection is disposed: there is nowhere left to log to
     }
+  };
+
+  /** Fire-and-forget work whose failure is logged, never an unhandled rejection (even after shutdown). */
+  const background = (what: string, work: Promise<unknown>): void => {
+    work.catch((error: unknown) => log(`${what} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`, 'error'));
   };
 
   const refresh = (): void => {

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 
@@ -38,6 +40,19 @@ describe('cli: check --flows', () => {
     assert.deepEqual({ ...json.observedFlows, counts: undefined, problems: undefined }, { flows: 10, allowed: 3, blocked: 4, allowedObservations: 16, blockedObservations: 9, unexpected: 1, droppedDenied: 1, notEvaluated: 1, counts: undefined, problems: undefined });
     assert.deepEqual(json.observedFlows['problems'], [{ file: `${shop}/hubble.json`, line: 5, message: 'not JSON: Unterminated string in JSON at position 58' }]);
     assert.equal(json.findings.filter((f) => f.ruleId === 'observed-flow-blocked').length, 3);
+  });
+
+  it('--report: the Markdown summary and the HTML report say how many observed flows are allowed and blocked', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'netpol-flows-report-'));
+    try {
+      for (const name of ['report.md', 'report.html']) {
+        const r = run(['check', '--report', join(dir, name), ...flows, shop]);
+        assert.equal(r.code, 1, r.stderr);
+        assert.match(readFileSync(join(dir, name), 'utf8'), /observed flows: 3 allowed \(16 observations\), 4 blocked \(9 observations\)/);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('without --flows the observed-flow rules say nothing', () => {

@@ -178,6 +178,8 @@ describe('inventory source: cluster objects in the guardrails (test API server)'
     // the Deployment, its ReplicaSet and its pods: one workload, isolated by the workspace's
     // policy (so egress-blocks-dns reports it, once); the namespace has no default deny
     const check: CheckWorkspaceResult = await lsp.client.sendRequest(CheckWorkspaceRequest.type, {});
+    // one file checked; the cluster's objects are problems, not files
+    assert.equal(check.files, 1);
     const clusterProblems = check.problems.filter((p) => p.uri.startsWith('netpol-cluster:'));
     assert.deepEqual(
       clusterProblems.map((p) => [p.uri, p.diagnostics.map((d) => d.code)]),

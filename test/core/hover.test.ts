@@ -38,3 +38,27 @@ describe('hover speed', () => {
     assert.ok((times.at(-1) ?? 0) < 250, `slowest hover ${(times.at(-1) ?? 0).toFixed(1)} ms`);
   });
 });
+
+describe('hover on a policy the API server would reject', () => {
+  it('reads the policy as written and says it is not applied', () => {
+    const workspace = new WorkspaceAnalysis();
+    const deployment = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\n  namespace: shop\nspec:\n  selector:\n    matchLabels: { app: api }\n  template:\n    metadata:\n      labels: { app: api }\n    spec:\n      containers: [{ name: api, image: api }]\n';
+    // endPort below port: rejected, so no inventory entry
+    const policy = 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: api\n  namespace: shop\nspec:\n  podSelector:\n    matchLabels:\n      app: api\n  ingress:\n    - ports:\n        - port: 9000\n          endPort: 8000\n';
+    workspace.update('deploy.yaml', deployment);
+    workspace.update('policy.yaml', policy);
+    const inventory = workspace.inventory();
+    assert.equal(inventory.policies.length, 0);
+    const hover = hoverAt({ file: 'policy.yaml', text: policy, inventory, config: workspace.configuration() }, policy.indexOf('podSelector'));
+    assert.equal(
+      hover?.markdown,
+      [
+        '**podSelector of shop/api**',
+        '',
+        '_The API server would reject this policy as written (see its diagnostics), so it applies to nothing yet; below, what it would do once accepted._',
+        '',
+        'Selects pods app=api in namespace shop: 1 workload: shop/api.',
+      ].join('\n'),
+    );
+  });
+});

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, it } from 'node:test';
-import { WorkspaceAnalysis, type Finding } from '../../server/src/core';
+import { WorkspaceAnalysis, analyzeText, type ClusterObjects, type Finding, type InventorySourceMode } from '../../server/src/core';
+import { fileContribution } from '../../server/src/core/inventory/buildInventory';
 import { generateWorkspace } from '../../bench/workspace/generateWorkspace';
 import { seededRandom } from '../../bench/generateManifests';
 
@@ -68,9 +69,10 @@ const EDITS: readonly Edit[] = [
   (t, r) => atRandomMatch(t, /podSelector: \{\}/g, r, () => 'podSelector: {matchLabels: {app: api}}'),
 ];
 
-function drive(files: Map<string, string>, steps: number, seed: number): number {
+function drive(files: Map<string, string>, steps: number, seed: number, cluster?: { objects: ClusterObjects; mode: InventorySourceMode }): number {
   const random = seededRandom(seed);
   const incremental = new WorkspaceAnalysis();
+  if (cluster) incremental.setCluster(cluster.objects, cluster.mode);
   for (const [file, text] of files) incremental.update(file, text);
   incremental.findings();
   const removed = new Map<string, string>();
@@ -100,6 +102,7 @@ function drive(files: Map<string, string>, steps: number, seed: number): number 
       }
     }
     const fresh = new WorkspaceAnalysis();
+    if (cluster) fresh.setCluster(cluster.objects, cluster.mode);
     for (const [file, text] of files) fresh.update(file, text);
     assert.deepEqual(plain(incremental.findings()), plain(fresh.findings()), `step ${step}`);
     compared++;
@@ -118,6 +121,22 @@ describe('incremental guardrails', () => {
   it('equal a fresh analysis after every edit of a generated multi-namespace workspace', () => {
     const files = new Map(generateWorkspace({ files: 40, resources: 300, seed: 5 }).map((f) => [f.path, f.text]));
     assert.equal(drive(files, 80, 9), 80);
+  });
+
+  it('equal a fresh analysis after every edit, with cluster objects merged in (both, cluster)', () => {
+    // the cluster holds another generated workspace's objects, some with the workspace's names
+    const contributions = generateWorkspace({ files: 30, resources: 200, seed: 6 }).map((f) => fileContribution(`netpol-cluster://ctx/${f.path}`, analyzeText(f.text).objects));
+    const objects: ClusterObjects = {
+      context: 'ctx',
+      namespaces: contributions.flatMap((c) => c.namespaces),
+      workloads: contributions.flatMap((c) => c.workloads),
+      policies: contributions.flatMap((c) => c.policies),
+    };
+    assert.ok(objects.workloads.length > 20 && objects.policies.length > 5);
+    for (const [mode, seed] of [['both', 11], ['cluster', 12]] as const) {
+      const files = new Map(generateWorkspace({ files: 40, resources: 300, seed: 5 }).map((f) => [f.path, f.text]));
+      assert.equal(drive(files, 40, seed, { objects, mode }), 40);
+    }
   });
 
   it('re-run nothing when an edit changes nothing the rules read', () => {

@@ -2,7 +2,7 @@ import type { CancellationToken, Connection } from 'vscode-languageserver';
 import type { Finding } from '../core';
 import { CheckWorkspaceRequest, type CheckWorkspaceFile, type CheckWorkspaceParams, type CheckWorkspaceResult } from '../protocol';
 import { toDiagnostic, type PositionSource } from './diagnostics';
-import type { WorkspaceIndex } from './workspaceIndex';
+import { isClusterUri, type WorkspaceIndex } from './workspaceIndex';
 
 /**
  * The workspace guardrail check (command netpolGuardrails.checkWorkspace): every file read again,
@@ -44,5 +44,7 @@ export function summarise(findings: ReadonlyMap<string, readonly Finding[]>, doc
     if (list.length > 0 && document) problems.push({ uri, diagnostics: list.map((f) => toDiagnostic(document, f, documentOf)) });
   }
   problems.sort((a, b) => a.uri.localeCompare(b.uri));
-  return { completed: true, files: findings.size, counts, byRule, problems };
+  // cluster objects with findings (netpol-cluster: documents) are problems, not files checked
+  const files = [...findings.keys()].filter((uri) => !isClusterUri(uri)).length;
+  return { completed: true, files, counts, byRule, problems };
 }

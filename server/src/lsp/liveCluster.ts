@@ -32,7 +32,7 @@ export class LiveClusterView {
     if (this.built && this.built.snapshot === snapshot && this.built.status === statusKey) return;
     // a state change alone keeps the snapshot's pod list, and so the index
     const previous = this.built?.snapshot.pods === snapshot.pods ? this.built.live : undefined;
-    const live = liveCluster(snapshot, status, previous?.index);
+    const live = liveClusterOf(snapshot, status, previous?.index);
     this.built = { snapshot, status: statusKey, live };
   }
 }
@@ -40,11 +40,14 @@ export class LiveClusterView {
 function cacheState(kind: ClusterKind, snapshot: ClusterSnapshot, status: ClusterStatus): LiveCacheState {
   if (status.denied.some((d) => d.kind === kind)) return 'denied';
   if (!snapshot.listedKinds.includes(kind)) return 'loading';
-  if (status.state !== 'connected' || !snapshot.syncedKinds.includes(kind)) return 'stale';
+  // listed and watched while other kinds still load (connecting) is current; a failing
+  // connection, or a kind being listed again after its watch broke, is not
+  if (status.state === 'unreachable' || status.state === 'unauthorised' || !snapshot.syncedKinds.includes(kind)) return 'stale';
   return 'synced';
 }
 
-function liveCluster(snapshot: ClusterSnapshot, status: ClusterStatus, index: PodIndex | undefined): LiveCluster | undefined {
+/** The hovers' view of a snapshot and status (index: reuse one built from the same pods). */
+export function liveClusterOf(snapshot: ClusterSnapshot, status: ClusterStatus, index?: PodIndex): LiveCluster | undefined {
   if (status.state === 'disconnected' || snapshot.context === undefined) return undefined;
   const namespaceLabels = new Map<string, LiveNamespace>();
   for (const ns of snapshot.namespaces) namespaceLabels.set(ns.name, { name: ns.name, labels: ns.labels });

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { formatFlowSummary } from '../core/coverage';
 import type { ReportData } from './model';
 import { REPORT_SCRIPT } from './reportScript';
 import { REPORT_CSS } from './reportStyle';
@@ -44,7 +45,7 @@ function coverageTable(data: ReportData): string {
 <tbody>
 ${rows.join('\n')}
 </tbody>
-</table>`;
+</table>${data.coverage.observedFlows ? `\n<p id="observed-flows">${escapeHtml(formatFlowSummary(data.coverage.observedFlows))}</p>` : ''}`;
 }
 
 /**

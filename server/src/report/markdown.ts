@@ -1,3 +1,4 @@
+import { formatFlowSummary } from '../core/coverage';
 import type { ReportData, ReportFinding } from './model';
 
 /**
@@ -57,6 +58,8 @@ export function renderMarkdown(data: ReportData, options: MarkdownOptions = {}):
   out.push(
     `| **total (${t.namespaces})** | ${t.workloads} | ${t.defaultDenyIngress}/${t.namespaces} | ${t.defaultDenyEgress}/${t.namespaces} | ${t.isolatedIngress}/${t.workloads} | ${t.isolatedEgress}/${t.workloads} | ${t.dnsEgressAllowed}/${t.isolatedEgress} | ${t.allowAllRules} | ${t.publicExposures} |`,
   );
+  // with --flows: the observed flows the policies allow and block
+  if (c.observedFlows) out.push('', md(formatFlowSummary(c.observedFlows)));
 
   if (data.findings.length > 0) {
     const byRule = new Map<string, { severity: string; count: number; new: number }>();

@@ -463,10 +463,71 @@ const scenarios: Scenario[] = [
         assert.match(view.tooltip, /\*\*Live cluster: connected\*\*/);
         assert.ok(view.tooltip.includes(`Context: \`${cluster.adminContext}\` (${cluster.url})`), view.tooltip);
         assert.ok(view.tooltip.includes(`${namespaces} namespaces, ${pods} pods`), view.tooltip);
-        await screenshot('cluster-status');
       } finally {
         api.close();
       }
+    },
+  },
+  {
+    name: 'connected: the podSelector hover (vscode.executeHoverProvider) lists the live pods and near misses; a cluster-only pod is reported in its read-only netpol-cluster document',
+    async run() {
+      const cluster = e2eCluster();
+      const api = adminApi(cluster);
+      try {
+        const namespace = await api.admin('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'storefront' } });
+        assert.ok(namespace.status === 201 || namespace.status === 409, JSON.stringify(namespace.body));
+        // a namespace no policy of the workspace names, for a pod nothing isolates
+        const loose = await api.admin('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'e2e-loose' } });
+        assert.equal(loose.status, 201, JSON.stringify(loose.body));
+        for (const [namespace, name, app] of [['storefront', 'web-1', 'web'], ['storefront', 'web-2', 'web'], ['storefront', 'web-canary', 'web-v2'], ['e2e-loose', 'stray', 'stray']] as const) {
+          const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name, labels: { app } }, spec: { containers: [{ name: 'c', image: 'registry.example/app:1' }] } };
+          const created = await api.admin('POST', `/api/v1/namespaces/${namespace}/pods`, pod);
+          assert.equal(created.status, 201, JSON.stringify(created.body));
+        }
+      } finally {
+        api.close();
+      }
+      // the policy of the hover scenario above, still connected to the admin context
+      const uri = workspaceFile('policies/web-ingress.yaml');
+      await openInEditor(uri);
+      const clusterPart = await waitFor(async () => {
+        const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, new vscode.Position(6, 4));
+        const joined = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+        const at = joined.indexOf(`**In the cluster (context ${cluster.adminContext})**`);
+        return at >= 0 && joined.includes('web-canary') ? joined.slice(at) : undefined;
+      }, 30_000, 'a hover with the live pods of storefront');
+      assert.equal(
+        clusterPart,
+        [
+          `**In the cluster (context ${cluster.adminContext})**`,
+          '',
+          '2 pods match in namespace storefront:',
+          '',
+          '- storefront/web-1 (app=web)',
+          '- storefront/web-2 (app=web)',
+          '',
+          'Near misses (pods that meet every requirement but one):',
+          '',
+          '- storefront/web-canary: app=web-v2, not app=web',
+        ].join('\n'),
+      );
+      if (process.env['E2E_SCREENSHOT_DIR']) {
+        const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+        editor.selection = new vscode.Selection(6, 4, 6, 4);
+        await vscode.commands.executeCommand('editor.action.showHover');
+        await screenshot('hover-live-pods');
+      }
+
+      // inventorySource both (the default): the stray pod, which no policy selects, is reported in the cluster
+      const stray = vscode.Uri.parse(`netpol-cluster://${encodeURIComponent(cluster.adminContext)}/namespaces/e2e-loose/pod/stray`);
+      const document = await vscode.workspace.openTextDocument(stray);
+      assert.match(document.getText(), /"name": "stray"/);
+      await vscode.window.showTextDocument(document);
+      const diagnostics = await waitForDiagnostics(stray, SOURCE, (list) => list.some((d) => diagnosticCode(d) === 'workload-not-isolated'), 'workload-not-isolated on the stray pod');
+      const notIsolated = diagnostics.find((d) => diagnosticCode(d) === 'workload-not-isolated');
+      assert.equal(notIsolated?.source, SOURCE);
+      assert.ok(notIsolated?.message.startsWith(`In the cluster (context ${cluster.adminContext}): Pod e2e-loose/stray is not isolated`), notIsolated?.message);
+      assert.match(document.lineAt(notIsolated.range.start.line).text, /"name": "stray"/);
     },
   },
   {

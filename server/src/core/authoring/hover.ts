@@ -1,6 +1,8 @@
 import type { Direction, Inventory, NetworkPolicyInfo, PolicyPeer, PolicyRule } from '../inventory/model';
 import type { OffsetRange } from '../model/finding';
-import type { PathSegment } from '../parse/manifest';
+import { withObjectFields, type PathSegment } from '../parse/manifest';
+import { analyzeText } from '../analyzer';
+import { fileContribution } from '../inventory/buildInventory';
 import { ReachabilityIndex } from '../reachability/engine';
 import type { WorkloadEndpoint } from '../reachability/endpoints';
 import { PortSetTable, formatPortSet } from '../reachability/portSet';
@@ -193,8 +195,33 @@ export function hoverAt(ctx: AuthoringContext, offset: number, live?: LiveCluste
   const path = pathAtOrDash(object, offset - object.base);
   const isName = path[0] === 'metadata' && path[1] === 'name';
   if (!isName && path[0] !== 'spec') return undefined;
-  const policy = policyOf(ctx, object);
+  const applied = policyOf(ctx, object);
+  const policy = applied ?? draftPolicy(ctx, object);
   if (!policy) return undefined;
+  const result = hoverOf(ctx, object, path, isName, policy, live);
+  return applied || !result ? result : { ...result, markdown: withDraftNote(result.markdown) };
+}
+
+/**
+ * A policy the API server would reject is no inventory entry (it is never applied), yet while it
+ * is being written its selectors are what the user asks about: read it as written, API errors
+ * aside, and say so in the hover.
+ */
+function draftPolicy(ctx: AuthoringContext, object: ObjectText): NetworkPolicyInfo | undefined {
+  const name = stringAt(object, ['metadata', 'name']);
+  const parsed = analyzeText(ctx.text).objects.find((o) => o.baseOffset === object.base && o.kind === 'NetworkPolicy' && o.name === name);
+  if (!parsed) return undefined;
+  return fileContribution(ctx.file, [withObjectFields(parsed, { hasApiErrors: false })], ctx.config.defaultNamespace).policies[0];
+}
+
+const DRAFT_NOTE = '_The API server would reject this policy as written (see its diagnostics), so it applies to nothing yet; below, what it would do once accepted._';
+
+function withDraftNote(markdown: string): string {
+  const [title, ...rest] = markdown.split('\n');
+  return [title, '', DRAFT_NOTE, ...rest].join('\n');
+}
+
+function hoverOf(ctx: AuthoringContext, object: ObjectText, path: readonly PathSegment[], isName: boolean, policy: NetworkPolicyInfo, live: LiveCluster | undefined): HoverResult | undefined {
   const index = policyIndex(ctx.inventory, policy);
   if (path[0] === 'spec' && path[1] === 'podSelector') return { markdown: withLive(policySelectorHover(index, policy), live, { kind: 'policy', policy }), range: rangeOf(object, ['spec', 'podSelector'], true) };
   const direction = path[1];

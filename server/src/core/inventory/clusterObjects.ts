@@ -49,17 +49,16 @@ function byName<T extends { readonly name: string }>(a: T, b: T): number {
   return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }
 
-/**
- * The cluster's workloads to add to `workspace`'s: one per workload (see above), none the
- * workspace defines.
- */
-export function foldClusterWorkloads(cluster: readonly Workload[], workspace: readonly Workload[]): Workload[] {
-  const workspaceKeys = new Set(workspace.map((w) => workloadKey(w.namespace, w.kind, w.name)));
-  const present = new Set([...workspaceKeys, ...cluster.map((w) => workloadKey(w.namespace, w.kind, w.name))]);
-  const out: Workload[] = [];
+/** The cluster's own workloads folded (see above), memoised per workload list: the cluster changes far less often than the workspace. */
+const folded = new WeakMap<readonly Workload[], readonly Workload[]>();
+
+function foldWithinCluster(cluster: readonly Workload[]): readonly Workload[] {
+  let out = folded.get(cluster);
+  if (out) return out;
+  const present = new Set(cluster.map((w) => workloadKey(w.namespace, w.kind, w.name)));
+  const kept: Workload[] = [];
   const grouped = new Set<string>();
   for (const w of [...cluster].sort(byName)) {
-    if (workspaceKeys.has(workloadKey(w.namespace, w.kind, w.name))) continue;
     const owner = w.owner;
     if (owner && present.has(workloadKey(w.namespace, owner.kind, owner.name))) continue;
     if (owner) {
@@ -67,9 +66,21 @@ export function foldClusterWorkloads(cluster: readonly Workload[], workspace: re
       if (grouped.has(group)) continue;
       grouped.add(group);
     }
-    out.push(w);
+    kept.push(w);
   }
+  folded.set(cluster, (out = kept));
   return out;
+}
+
+/**
+ * The cluster's workloads to add to `workspace`'s: one per workload (see above), none the
+ * workspace defines, none whose controller the workspace defines. Folding within the cluster is
+ * memoised, so an edit of the workspace (the inventory is rebuilt on every keystroke) only
+ * filters the folded list.
+ */
+export function foldClusterWorkloads(cluster: readonly Workload[], workspace: readonly Workload[]): Workload[] {
+  const workspaceKeys = new Set(workspace.map((w) => workloadKey(w.namespace, w.kind, w.name)));
+  return foldWithinCluster(cluster).filter((w) => !workspaceKeys.has(workloadKey(w.namespace, w.kind, w.name)) && !(w.owner && workspaceKeys.has(workloadKey(w.namespace, w.owner.kind, w.owner.name))));
 }
 
 /**
