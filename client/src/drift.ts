@@ -44,10 +44,13 @@ async function showDrift(client: LanguageClient, views: Explanations, args: Show
     return undefined;
   }
   const given = typeof args.folderUri === 'string' ? vscode.Uri.parse(args.folderUri) : args.folderUri;
+  // the active manifest's folder (not a view's or a cluster object's document): the server picks
+  // it (WorkspaceIndex.pickFolder), else the first folder
   const active = vscode.window.activeTextEditor?.document.uri;
-  const folder = given ?? (active ? vscode.workspace.getWorkspaceFolder(active)?.uri : undefined) ?? vscode.workspace.workspaceFolders?.[0]?.uri;
+  const documentUri = active?.scheme === 'file' ? active : undefined;
   const result = await client.sendRequest(ShowDriftRequest.type, {
-    ...(folder ? { folderUri: client.code2ProtocolConverter.asUri(folder) } : {}),
+    ...(given ? { folderUri: client.code2ProtocolConverter.asUri(given) } : {}),
+    ...(documentUri ? { documentUri: client.code2ProtocolConverter.asUri(documentUri) } : {}),
     ...(args.allNamespaces === true ? { allNamespaces: true } : {}),
   });
   if (result.error !== undefined) {

@@ -196,6 +196,14 @@ describe('input templates', () => {
     assert.match(applyEdits(narrow, result.action.edits), /port: 9999\n {4}- from:\n {8}- namespaceSelector:[\s\S]*port: 8080\n$/);
   });
 
+  it('a peer that leaves out some of the pods (a NotIn or DoesNotExist) does not count as allowed', () => {
+    // pods tier=front with a debug label are not matched by this peer, and the template's would match them
+    const partial = `${POLICY}  ingress:\n    - from:\n        - namespaceSelector:\n            matchLabels:\n              kubernetes.io/metadata.name: front\n          podSelector:\n            matchExpressions:\n              - key: debug\n                operator: DoesNotExist\n`;
+    const ws = workspace({ ...files, 'policy.yaml': partial });
+    const result = inputTemplateAction(context(ws, 'policy.yaml'), 10, { template: 'allowFromPods', labels: { tier: 'front' }, namespace: 'front' });
+    assert.ok('action' in result, JSON.stringify(result));
+  });
+
   it('an allow-all rule already allows everything', () => {
     const ws = workspace({ ...files, 'policy.yaml': `${POLICY}  ingress:\n    - {}\n` });
     const result = inputTemplateAction(context(ws, 'policy.yaml'), 10, { template: 'allowFromNamespace', namespace: 'front' });

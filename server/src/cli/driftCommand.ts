@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { LineIndex, computeDrift, formatDrift, hasDrift, isAll, portSetToJson, type DriftConnection, type DriftReport, type PortSet } from '../core';
 import type { NetworkPolicyInfo } from '../core/inventory/model';
 import { ClusterListError, listCluster, type ClusterListing } from '../cluster/clusterList';
-import { CLUSTER_URI_SCHEME } from '../cluster/clusterInventory';
+import { isClusterUri } from '../cluster/clusterInventory';
 import { DEFAULT_SETTINGS } from '../settings';
 import { UsageError } from './files';
 import { defaultJobs } from './loadFiles';
@@ -129,7 +129,7 @@ export async function driftCommand(args: string[], io: CliIO): Promise<number> {
   if (format === 'json') io.stdout(`${JSON.stringify(driftJson(report, listing, locate), null, 2)}\n`);
   else {
     const where = (policy: NetworkPolicyInfo): string => {
-      if (policy.source.file.startsWith(`${CLUSTER_URI_SCHEME}:`)) return `context ${listing.context}`;
+      if (isClusterUri(policy.source.file)) return `context ${listing.context}`;
       const l = locate(policy);
       return `${l.file}:${l.line}`;
     };

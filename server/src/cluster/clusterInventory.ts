@@ -15,6 +15,11 @@ import type { Obj } from './reflector';
 
 export const CLUSTER_URI_SCHEME = 'netpol-cluster';
 
+/** Whether a URI (or an inventory source's file) names a cluster object rather than a file. */
+export function isClusterUri(uri: string): boolean {
+  return uri.startsWith(`${CLUSTER_URI_SCHEME}:`);
+}
+
 /** netpol-cluster://CONTEXT/namespaces/NS/KIND/NAME (a Namespace: netpol-cluster://CONTEXT/namespaces/NAME) */
 export function clusterObjectUri(context: string, kind: string, namespace: string | undefined, name: string): string {
   const ctx = encodeURIComponent(context);

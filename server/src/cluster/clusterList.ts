@@ -1,7 +1,7 @@
 import { ApiStatusError, CredentialsError, NetworkError, createTransport, statusMessage } from './apiTransport';
 import { objectContribution } from './clusterInventory';
 import { describeDenial } from './clusterConnection';
-import type { ClusterDenial, ClusterKind } from './clusterTypes';
+import { REQUIRED_CLUSTER_KINDS, type ClusterDenial, type ClusterKind } from './clusterTypes';
 import { KubeconfigError, loadKubeconfig } from './kubeconfig';
 import { listPages, resourcePath } from './reflector';
 import { RESOURCE_TYPES } from './resources';
@@ -38,9 +38,6 @@ export interface ClusterListing {
 /** Why the cluster could not be read: a usage problem (no such context) or a connection one. */
 export class ClusterListError extends Error {}
 
-/** Without these the drift cannot be computed; the controllers only group pods into workloads. */
-const REQUIRED: readonly ClusterKind[] = ['Namespace', 'Pod', 'NetworkPolicy'];
-
 export async function listCluster(options: ClusterListOptions): Promise<ClusterListing> {
   let loaded;
   try {
@@ -72,7 +69,7 @@ export async function listCluster(options: ClusterListOptions): Promise<ClusterL
       const error: unknown = result.reason;
       if (error instanceof ApiStatusError && error.status === 403) {
         const denial = describeDenial(type.kind, type.group, type.resource, 'list', error);
-        if (REQUIRED.includes(type.kind)) throw new ClusterListError(`context ${context}: ${denial.message}`);
+        if (REQUIRED_CLUSTER_KINDS.includes(type.kind)) throw new ClusterListError(`context ${context}: ${denial.message}`);
         denied.push(denial);
         counts[type.kind] = 0;
         continue;

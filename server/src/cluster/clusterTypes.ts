@@ -16,6 +16,12 @@ export type ClusterState = 'disconnected' | 'connecting' | 'connected' | 'unauth
 export const CLUSTER_KINDS = ['Namespace', 'Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'NetworkPolicy'] as const;
 export type ClusterKind = (typeof CLUSTER_KINDS)[number];
 
+/**
+ * The kinds without which the cluster's policies cannot be judged (drift, the inventory): isolation
+ * needs its NetworkPolicies and Pods, peers their Namespaces' labels; the controllers only group pods.
+ */
+export const REQUIRED_CLUSTER_KINDS: readonly ClusterKind[] = ['Namespace', 'Pod', 'NetworkPolicy'];
+
 /** An RBAC denial (403), recorded once per kind: the permission that is missing. */
 export interface ClusterDenial {
   readonly kind: ClusterKind;

@@ -1,9 +1,9 @@
 import type { CancellationToken, Connection } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { computeDrift, driftSummary, formatPortSet, hasDrift, type DriftConnection, type DriftReport } from '../core';
+import { DRIFT_SECTIONS, computeDrift, driftSummary, formatDriftChange, formatPortSet, hasDrift, type DriftConnection, type DriftReport } from '../core';
 import type { ClusterConnection } from '../cluster/clusterConnection';
-import { CLUSTER_URI_SCHEME } from '../cluster/clusterInventory';
-import type { ClusterKind } from '../cluster/clusterTypes';
+import { isClusterUri } from '../cluster/clusterInventory';
+import { REQUIRED_CLUSTER_KINDS } from '../cluster/clusterTypes';
 import { ShowDriftRequest, type ShowDriftParams, type ShowDriftResult } from '../protocol';
 import { placeLabels, relativeLabel } from './explainConnection';
 import type { WorkspaceIndex } from './workspaceIndex';
@@ -15,8 +15,6 @@ import type { WorkspaceIndex } from './workspaceIndex';
  * Markdown view with links to the repository's files.
  */
 
-/** Without these kinds listed there is nothing to compare (controllers only group pods). */
-const REQUIRED: readonly ClusterKind[] = ['Namespace', 'Pod', 'NetworkPolicy'];
 /** connections listed per section; the rest are counted */
 const LISTED_CONNECTIONS = 200;
 
@@ -55,16 +53,16 @@ export async function showDrift(
   if (status.state === 'disconnected') {
     return failure(`Not connected to a cluster${status.message ? ` (${status.message})` : ''}: connect to one (Network Policy Guardrails: Select Cluster Context) to compare the repository with it.`, { canConnect: true });
   }
-  const denied = status.denied.filter((d) => REQUIRED.includes(d.kind));
+  const denied = status.denied.filter((d) => REQUIRED_CLUSTER_KINDS.includes(d.kind));
   if (denied.length > 0) return failure(`Cannot compare with ${status.context ?? 'the cluster'}: ${denied.map((d) => d.message).join(' ')}`);
-  const unlisted = REQUIRED.filter((kind) => !snapshot.listedKinds.includes(kind));
+  const unlisted = REQUIRED_CLUSTER_KINDS.filter((kind) => !snapshot.listedKinds.includes(kind));
   if (unlisted.length > 0) {
     return failure(`The cache of ${status.context ?? 'the cluster'} is still loading (${unlisted.join(', ')} not listed yet${status.state !== 'connecting' ? `; the connection is ${status.state}${status.message ? `: ${status.message}` : ''}` : ''}): try again in a moment.`);
   }
 
   const { folderUri, inventory } = await index.folderInventory(params.folderUri, params.documentUri);
   // the folder's own policies: never cluster objects an inventory may have merged in
-  const repository = inventory.policies.filter((p) => !p.source.file.startsWith(`${CLUSTER_URI_SCHEME}:`));
+  const repository = inventory.policies.filter((p) => !isClusterUri(p.source.file));
   const report = computeDrift(
     { repository, cluster: { namespaces: snapshot.namespaces, workloads: snapshot.workloads, policies: snapshot.policies }, allNamespaces: params.allNamespaces === true },
     token,
@@ -86,13 +84,13 @@ export async function showDrift(
     lines.push(`## ${title} (${entries.length})`, '');
     lines.push(...(entries.length === 0 ? ['Nothing.'] : entries), '');
   };
-  section('In the repository, missing in the cluster', report.missingInCluster.map((p) => `- ${code(`${p.namespace}/${p.name}`)} (${where(p.policy.source)})`));
-  section('In the cluster, not in the repository', report.missingInRepository.map((p) => `- ${code(`${p.namespace}/${p.name}`)}`));
-  lines.push(`## Changed (${report.changed.length})`, '');
+  section(DRIFT_SECTIONS.missingInCluster, report.missingInCluster.map((p) => `- ${code(`${p.namespace}/${p.name}`)} (${where(p.policy.source)})`));
+  section(DRIFT_SECTIONS.missingInRepository, report.missingInRepository.map((p) => `- ${code(`${p.namespace}/${p.name}`)}`));
+  lines.push(`## ${DRIFT_SECTIONS.changed} (${report.changed.length})`, '');
   if (report.changed.length === 0) lines.push('Nothing.');
   for (const c of report.changed) {
     lines.push(`- ${code(`${c.namespace}/${c.name}`)} (${where(c.repository.source)})`);
-    for (const d of c.changes) lines.push(`  - ${code(d.path)}: repository: ${d.repository ?? '(no such rule)'}; cluster: ${d.cluster ?? '(no such rule)'}`);
+    for (const d of c.changes) lines.push(`  - ${formatDriftChange(d, code)}`);
   }
   lines.push('');
   const connections = (title: string, list: readonly DriftConnection[]): void => {
@@ -102,8 +100,8 @@ export async function showDrift(
     if (list.length > LISTED_CONNECTIONS) lines.push(`- and ${list.length - LISTED_CONNECTIONS} more (the CLI's \`drift --format json\` lists them all)`);
     lines.push('');
   };
-  connections('Connections the cluster allows and the repository would not', report.connectivity.clusterOnly);
-  connections('Connections the repository allows and the cluster does not', report.connectivity.repositoryOnly);
+  connections(DRIFT_SECTIONS.clusterOnly, report.connectivity.clusterOnly);
+  connections(DRIFT_SECTIONS.repositoryOnly, report.connectivity.repositoryOnly);
   if (report.duplicates.length > 0) {
     lines.push(`Defined more than once in the folder (the first definition is compared): ${report.duplicates.map((p) => `${code(`${p.namespace}/${p.name}`)} (${where(p.policy.source)})`).join(', ')}.`, '');
   }

@@ -21,7 +21,7 @@ import {
 } from '../core';
 import { DEFAULT_SETTINGS, type Settings } from '../settings';
 import { PARALLEL_MIN_FILES, analyseOnThreads, receiveFile } from '../analysisThreads';
-import { canonicalClusterUri } from '../cluster/clusterInventory';
+import { canonicalClusterUri, isClusterUri } from '../cluster/clusterInventory';
 import { readFlowFiles } from '../flowFiles';
 
 /** One workspace folder (or the loose files outside every folder): its files, config and analysis. */
@@ -39,6 +39,10 @@ interface FolderState {
   fingerprints: Map<string, string>;
   /** the observed flow files of netpolGuardrails.flows (absolute paths): not manifests */
   flowFiles: ReadonlySet<string>;
+  /** netpolGuardrails.flows as the folder's settings give it (relative to the folder, or absolute) */
+  flowPaths: readonly string[];
+  /** counts the reads of the flow files: a read that a later one (or a rescan) supersedes is dropped */
+  flowsGeneration: number;
 }
 
 export interface WorkspaceIndexOptions {
@@ -56,12 +60,8 @@ export interface WorkspaceIndexOptions {
   readonly externalText?: (uri: string) => string | undefined;
 }
 
-/** Cluster objects are named by this scheme (cluster/clusterInventory.ts); they are never files of the index. */
-const CLUSTER_SCHEME_PREFIX = 'netpol-cluster:';
-
-export function isClusterUri(uri: string): boolean {
-  return uri.startsWith(CLUSTER_SCHEME_PREFIX);
-}
+/** Cluster objects (netpol-cluster: URIs) are never files of the index. */
+export { isClusterUri };
 
 const CONFIG_RULE_IDS = GUARDRAIL_RULES.map((r) => r.id);
 
@@ -107,8 +107,26 @@ export class WorkspaceIndex {
       for (const folder of this.folders.values()) folder.findings = undefined;
       this.loose.findings = undefined;
       this.options.onOthersChanged();
+      // after the scan, not in it: requests (hovers, completion, diagnostics) never wait for the flows
+      for (const folder of this.folders.values()) this.readFlowsLater(folder);
     });
     return this.scanning;
+  }
+
+  /**
+   * Reads the folder's observed flow files off the path of requests (a capture of a million records
+   * takes seconds, which neither start-up nor typing should wait for); the client is asked to
+   * refresh when the findings moved.
+   */
+  private readFlowsLater(folder: FolderState): void {
+    if (folder.flowPaths.length === 0) return;
+    const generation = ++folder.flowsGeneration;
+    this.loadFlows(folder, generation).then(
+      (applied) => {
+        if (applied) this.notifyIfOthersChanged([folder], undefined);
+      },
+      (error: unknown) => this.options.connection.console.error(`Observed flows: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
+    );
   }
 
   private folderOf(uri: string): FolderState {
@@ -145,6 +163,11 @@ export class WorkspaceIndex {
     const exclude = excluded.length > 0 ? picomatch(excluded, { dot: true }) : () => false;
     const flowFiles = new Set(settings.flows.map((f) => resolve(folder.path!, f)));
     folder.flowFiles = flowFiles;
+    // read after the scan (readFlowsLater); a disabled folder has none
+    folder.flowPaths = settings.enable ? settings.flows : [];
+    // a read of the flows still running maps pods to the workloads of the files this scan replaces
+    folder.flowsGeneration++;
+    if (folder.flowPaths.length === 0) folder.analysis.setFlows(undefined);
     folder.matcher = (path: string) => include(path) && !exclude(path) && !flowFiles.has(join(folder.path!, path));
     folder.excludesDirectory = (path: string) => exclude(path) || exclude(`${path}/.probe`);
     folder.maxFileSize = settings.maxFileSize;
@@ -155,28 +178,31 @@ export class WorkspaceIndex {
     const files: string[] = [];
     await this.walk(folder.path, folder, files);
     await this.readAllIntoIndex(folder, files, () => undefined, () => false);
-    await this.loadFlows(folder, settings.flows);
   }
 
   /**
    * Reads the folder's observed flow files (streamed, without blocking the event loop for more than
    * a chunk), pods mapped to the folder's workloads, for the observed-flow rules. Unreadable files
-   * and malformed lines are logged; the rest is used.
+   * and malformed lines are logged; the rest is used. False when a later read (`generation`) or a
+   * rescan superseded this one, which then changes nothing.
    */
-  private async loadFlows(folder: FolderState, paths: readonly string[]): Promise<void> {
+  private async loadFlows(folder: FolderState, generation: number): Promise<boolean> {
+    const paths = folder.flowPaths;
     if (!folder.path || paths.length === 0) {
       folder.analysis.setFlows(undefined);
-      return;
+      return true;
     }
     const root = folder.path;
     const files = paths.map((p) => ({ name: isAbsolute(p) ? p : relative(root, resolve(root, p)), path: resolve(root, p) }));
     const result = await readFlowFiles(files, { inventory: folder.analysis.inventory() });
+    if (generation !== folder.flowsGeneration) return false;
     const log = this.options.connection.console;
     for (const u of result.unreadable) log.warn(`Observed flows: cannot read ${u.file}: ${u.error}`);
     for (const p of result.problems.slice(0, 20)) log.info(`Observed flows: ${p.file}:${p.line}: skipped: ${p.message}`);
     const c = result.counts;
     log.info(`Observed flows: ${c.records} records (${c.observations} observations) in ${result.files} file(s) -> ${c.flows} distinct flows; ${c.malformed} malformed line(s)`);
     folder.analysis.setFlows({ flows: result.flows });
+    return true;
   }
 
   /**
@@ -344,6 +370,7 @@ export class WorkspaceIndex {
   async filesChanged(changes: readonly { uri: string; type: 1 | 2 | 3 }[]): Promise<void> {
     await this.scanning;
     const touched = new Set<FolderState>();
+    const flowsChanged = new Set<FolderState>();
     for (const change of changes) {
       const configFolder = this.isConfigFile(change.uri);
       if (configFolder) {
@@ -353,10 +380,9 @@ export class WorkspaceIndex {
       }
       const flowsFolder = this.flowFileFolder(change.uri);
       if (flowsFolder?.path) {
-        // an observed flow file written again (a new capture): read the folder's flows anew
-        const settings = await this.options.settings(flowsFolder.uri);
-        await this.loadFlows(flowsFolder, settings.flows);
-        touched.add(flowsFolder);
+        // an observed flow file written again (a new capture): the folder's flows are read anew,
+        // once for all of its files that changed
+        flowsChanged.add(flowsFolder);
         continue;
       }
       if (this.options.documents.get(change.uri)) continue;
@@ -366,6 +392,7 @@ export class WorkspaceIndex {
       else await this.readIntoIndex(entry.folder, entry.path);
       touched.add(entry.folder);
     }
+    for (const folder of flowsChanged) if (await this.loadFlows(folder, ++folder.flowsGeneration)) touched.add(folder);
     this.notifyIfOthersChanged([...touched], undefined);
   }
 
@@ -587,5 +614,7 @@ function newFolderState(uri: string, path: string | undefined): FolderState {
     findings: undefined,
     fingerprints: new Map(),
     flowFiles: new Set(),
+    flowPaths: [],
+    flowsGeneration: 0,
   };
 }

@@ -1,6 +1,6 @@
 import { NAMESPACE_NAME_LABEL, type Direction, type Inventory, type NetworkPolicyInfo, type PolicyPeer, type PolicyRule, type Workload } from '../inventory/model';
-import { isEmptySelector, selectorMatches, type Labels } from '../selectors/labelSelector';
-import { namespaceLabels, peerSelectsNamespace, peerSelectsWorkload, policySelects } from '../selectors/peers';
+import { isEmptySelector, selectorImplies, selectorMatches, type Labels } from '../selectors/labelSelector';
+import { isolatingPolicies, namespaceLabels, peerSelectsNamespace, peerSelectsWorkload, policySelects } from '../selectors/peers';
 import { isQualifiedName, isValidLabelValue } from '../validate/k8sNames';
 import { cidrInputProblem, labelInputProblem, namespaceInputProblem, parsePortList } from './inputChecks';
 import { appendPolicy, policyOf, workloadOf, type AuthoringAction, type AuthoringContext } from './context';
@@ -133,9 +133,7 @@ function findWorkload(inventory: Inventory, input: { namespace: string; name: st
 
 /** The policies whose rules count for the target: the policy itself, or those isolating the workload. */
 function rulesOf(ctx: AuthoringContext, target: TemplateTarget, direction: Direction): { policy: NetworkPolicyInfo; rule: PolicyRule }[] {
-  const type = direction === 'ingress' ? 'Ingress' : 'Egress';
-  const policies =
-    target.type === 'policy' ? [target.policy] : (ctx.inventory.policiesByNamespace.get(target.namespace) ?? []).filter((p) => p.policyTypes.includes(type) && policySelects(p, target.workload));
+  const policies = target.type === 'policy' ? [target.policy] : isolatingPolicies(ctx.inventory, target.workload, direction);
   return policies.flatMap((policy) => (direction === 'ingress' ? policy.ingress : policy.egress).map((rule) => ({ policy, rule })));
 }
 
@@ -149,7 +147,9 @@ function peerAllows(ctx: AuthoringContext, policy: NetworkPolicyInfo, peer: Poli
       // every pod of the namespace: a namespaceSelector matching it with no (or an empty) podSelector
       return peer.ipBlock === undefined && peer.namespaceSelector !== undefined && selectorMatches(peer.namespaceSelector, namespaceLabels(ctx.inventory, input.namespace)) && (peer.podSelector === undefined || isEmptySelector(peer.podSelector));
     case 'allowFromPods':
-      return peerSelectsNamespace(ctx.inventory, policy, peer, input.namespace ?? target.namespace) && (peer.podSelector === undefined || selectorMatches(peer.podSelector, input.labels));
+      // every pod carrying the labels, whatever else it carries: a NotIn or DoesNotExist in the
+      // peer may leave some of them out, so it only counts when the labels imply the peer
+      return peerSelectsNamespace(ctx.inventory, policy, peer, input.namespace ?? target.namespace) && (peer.podSelector === undefined || selectorImplies({ matchLabels: input.labels, matchExpressions: [] }, peer.podSelector));
     case 'allowEgressToWorkload': {
       const workload = findWorkload(ctx.inventory, input);
       return workload !== undefined && peerSelectsWorkload(ctx.inventory, policy, peer, workload);
@@ -159,7 +159,6 @@ function peerAllows(ctx: AuthoringContext, policy: NetworkPolicyInfo, peer: Poli
   }
 }
 
-/** Whether a rule of the target already admits what the input asks for (on some port). */
 /** Whether a rule's ports admit every one of `ports` (an empty list: every port, which only an empty rule list admits). */
 function portsCovered(rulePorts: PolicyRule['ports'], ports: readonly PortSpec[]): boolean {
   if (rulePorts.length === 0) return true;
@@ -315,7 +314,7 @@ export function inputTemplateAction(ctx: AuthoringContext, offset: number, input
   const workload = target.workload;
   const direction = TEMPLATE_DIRECTION[input.template];
   // a first policy of that direction isolates the pods: everything else that way is then denied
-  const isolatesNow = !(ctx.inventory.policiesByNamespace.get(workload.namespace) ?? []).some((p) => p.policyTypes.includes(direction === 'ingress' ? 'Ingress' : 'Egress') && policySelects(p, workload));
+  const isolatesNow = isolatingPolicies(ctx.inventory, workload, direction).length === 0;
   const comments = [
     `Allow ${direction} ${direction === 'ingress' ? `to ${workload.kind} ${workload.name} ` : `from ${workload.kind} ${workload.name} `}${plan.what}.`,
     ...(isolatesNow ? [`This isolates ${workload.name} for ${direction}: any other ${direction}${direction === 'egress' ? ', DNS included,' : ''} is denied unless a policy allows it.`] : []),

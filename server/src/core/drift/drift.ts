@@ -1,7 +1,7 @@
 import { mergeContributions, type InventoryContribution } from '../inventory/buildInventory';
 import type { Direction, NetworkPolicyInfo, PolicyPeer, PolicyPort, PolicyRule } from '../inventory/model';
 import { NEVER_CANCELLED, type CancellationToken } from '../model/finding';
-import type { LabelSelector } from '../selectors/labelSelector';
+import { formatRequirement, type LabelSelector } from '../selectors/labelSelector';
 import { diffConnectivity } from '../reachability/diff';
 import { formatPortSet, isEmpty, type PortSet } from '../reachability/portSet';
 
@@ -127,22 +127,11 @@ export function selectorRequirements(selector: LabelSelector): string[] {
   const parts: string[] = Object.entries(selector.matchLabels).map(([k, v]) => `${k}=${v}`);
   for (const req of selector.matchExpressions) {
     const values = sortedUnique(req.values);
-    switch (req.operator) {
-      case 'In':
-        parts.push(values.length === 1 ? `${req.key}=${values[0]}` : `${req.key} in (${values.join(',')})`);
-        break;
-      case 'NotIn':
-        parts.push(values.length === 1 ? `${req.key}!=${values[0]}` : `${req.key} notin (${values.join(',')})`);
-        break;
-      case 'Exists':
-        parts.push(req.key);
-        break;
-      case 'DoesNotExist':
-        parts.push(`!${req.key}`);
-        break;
-      default:
-        parts.push(`${req.key} ${req.operator} (${values.join(',')})`);
-    }
+    const only = values.length === 1 ? values[0] : undefined;
+    // `k In (v)` is the matchLabels entry `k: v`, so both read `k=v`
+    if (only !== undefined && req.operator === 'In') parts.push(`${req.key}=${only}`);
+    else if (only !== undefined && req.operator === 'NotIn') parts.push(`${req.key}!=${only}`);
+    else parts.push(formatRequirement({ key: req.key, operator: req.operator, values }));
   }
   return sortedUnique(parts);
 }
@@ -357,9 +346,24 @@ export function driftSummary(report: DriftReport): string {
   ].join(', ');
 }
 
+/** The titles of the report's sections, the same in the CLI's text and the editor's view. */
+export const DRIFT_SECTIONS = {
+  missingInCluster: 'In the repository, missing in the cluster',
+  missingInRepository: 'In the cluster, not in the repository',
+  changed: 'Changed',
+  clusterOnly: 'Connections the cluster allows and the repository would not',
+  repositoryOnly: 'Connections the repository allows and the cluster does not',
+} as const;
+
+/** One difference of a changed policy in words: `spec.ingress[0].ports: repository: TCP 8080; cluster: ...`. */
+export function formatDriftChange(change: DriftChange, code: (text: string) => string = (t) => t): string {
+  return `${code(change.path)}: repository: ${change.repository ?? '(no such rule)'}; cluster: ${change.cluster ?? '(no such rule)'}`;
+}
+
 /**
- * The report as text, for the CLI and the editor's view: `where(policy)` gives a policy's place
- * (file:line for the repository's, the cluster's object for the cluster's), `code` quotes names.
+ * The report as text, for the CLI (the editor's view, lsp/drift.ts, is Markdown with the same
+ * sections): `where(policy)` gives a policy's place (file:line for the repository's, the cluster's
+ * object for the cluster's), `code` quotes names.
  */
 export function formatDrift(report: DriftReport, where: (policy: NetworkPolicyInfo) => string, code: (text: string) => string = (t) => t): string {
   const lines: string[] = [];
@@ -370,26 +374,23 @@ export function formatDrift(report: DriftReport, where: (policy: NetworkPolicyIn
     lines.push('', `${title}:`, ...entries);
   };
   section(
-    'In the repository, missing in the cluster',
+    DRIFT_SECTIONS.missingInCluster,
     report.missingInCluster.map((p) => `  ${code(`${p.namespace}/${p.name}`)} (${where(p.policy)})`),
   );
   section(
-    'In the cluster, not in the repository',
+    DRIFT_SECTIONS.missingInRepository,
     report.missingInRepository.map((p) => `  ${code(`${p.namespace}/${p.name}`)} (${where(p.policy)})`),
   );
   section(
-    'Changed',
-    report.changed.flatMap((c) => [
-      `  ${code(`${c.namespace}/${c.name}`)} (${where(c.repository)})`,
-      ...c.changes.map((d) => `    ${d.path}: repository: ${d.repository ?? '(no such rule)'}; cluster: ${d.cluster ?? '(no such rule)'}`),
-    ]),
+    DRIFT_SECTIONS.changed,
+    report.changed.flatMap((c) => [`  ${code(`${c.namespace}/${c.name}`)} (${where(c.repository)})`, ...c.changes.map((d) => `    ${formatDriftChange(d)}`)]),
   );
   section(
-    'Connections the cluster allows and the repository would not',
+    DRIFT_SECTIONS.clusterOnly,
     report.connectivity.clusterOnly.map((c) => `  ${code(`${c.src} -> ${c.dst}`)}: ${formatPortSet(c.ports)}`),
   );
   section(
-    'Connections the repository allows and the cluster does not',
+    DRIFT_SECTIONS.repositoryOnly,
     report.connectivity.repositoryOnly.map((c) => `  ${code(`${c.src} -> ${c.dst}`)}: ${formatPortSet(c.ports)}`),
   );
   if (report.duplicates.length > 0) {

@@ -117,26 +117,24 @@ export function selectorImplies(inner: LabelSelector, outer: LabelSelector): boo
   return selectorMatches(outer, requiredLabels(inner));
 }
 
+/** One matchExpressions requirement in kubectl's selector syntax: `tier in (web)`, `!debug`. */
+export function formatRequirement(req: SelectorRequirement): string {
+  switch (req.operator) {
+    case 'In':
+      return `${req.key} in (${req.values.join(',')})`;
+    case 'NotIn':
+      return `${req.key} notin (${req.values.join(',')})`;
+    case 'Exists':
+      return req.key;
+    case 'DoesNotExist':
+      return `!${req.key}`;
+    default:
+      return `${req.key} ${req.operator} (${req.values.join(',')})`;
+  }
+}
+
 /** `app=frontend, tier in (web)` — kubectl's selector syntax, for messages. */
 export function formatSelector(selector: LabelSelector): string {
-  const parts = Object.entries(selector.matchLabels).map(([k, v]) => `${k}=${v}`);
-  for (const req of selector.matchExpressions) {
-    switch (req.operator) {
-      case 'In':
-        parts.push(`${req.key} in (${req.values.join(',')})`);
-        break;
-      case 'NotIn':
-        parts.push(`${req.key} notin (${req.values.join(',')})`);
-        break;
-      case 'Exists':
-        parts.push(req.key);
-        break;
-      case 'DoesNotExist':
-        parts.push(`!${req.key}`);
-        break;
-      default:
-        parts.push(`${req.key} ${req.operator} (${req.values.join(',')})`);
-    }
-  }
+  const parts = [...Object.entries(selector.matchLabels).map(([k, v]) => `${k}=${v}`), ...selector.matchExpressions.map(formatRequirement)];
   return parts.length === 0 ? '(all)' : parts.join(', ');
 }
