@@ -2,7 +2,8 @@ import type { CancellationToken, Connection } from 'vscode-languageserver';
 import type { Finding } from '../core';
 import { CheckWorkspaceRequest, type CheckWorkspaceFile, type CheckWorkspaceParams, type CheckWorkspaceResult } from '../protocol';
 import { toDiagnostic, type PositionSource } from './diagnostics';
-import { isClusterUri, type WorkspaceIndex } from './workspaceIndex';
+import { isClusterUri } from '../cluster/clusterInventory';
+import type { WorkspaceIndex } from './workspaceIndex';
 
 /**
  * The workspace guardrail check (command netpolGuardrails.checkWorkspace): every file read again,

@@ -7,7 +7,8 @@ import { DEFAULT_SETTINGS, type TemplateTarget } from '../settings';
 import { PolicyEditTarget, textEditsOf, type ClientFeatures } from './authoringEdits';
 import { DIAGNOSTIC_SOURCE } from './diagnostics';
 import type { SettingsCache } from './settingsCache';
-import { isClusterUri, type WorkspaceIndex } from './workspaceIndex';
+import { isClusterUri } from '../cluster/clusterInventory';
+import type { WorkspaceIndex } from './workspaceIndex';
 
 /** `source.fixAll.netpolGuardrails`: every mechanical fix of the file at once. */
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.netpolGuardrails`;

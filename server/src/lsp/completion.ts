@@ -3,7 +3,8 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import schema from '../../../schemas/networkpolicy.schema.json';
 import { completions, type CompletionKind } from '../core/authoring';
 import type { SettingsCache } from './settingsCache';
-import { isClusterUri, type WorkspaceIndex } from './workspaceIndex';
+import { isClusterUri } from '../cluster/clusterInventory';
+import type { WorkspaceIndex } from './workspaceIndex';
 
 const KINDS: Record<CompletionKind, CompletionItemKind> = {
   property: CompletionItemKind.Property,

@@ -3,7 +3,8 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { hoverAt, overlayInventory } from '../core/authoring';
 import type { LiveCluster } from '../core/live';
 import type { SettingsCache } from './settingsCache';
-import { isClusterUri, type WorkspaceIndex } from './workspaceIndex';
+import { isClusterUri } from '../cluster/clusterInventory';
+import type { WorkspaceIndex } from './workspaceIndex';
 
 /**
  * Hovers over NetworkPolicies (core/authoring/hover.ts): the policy in plain language, a rule's

@@ -1,6 +1,6 @@
 import type { ClusterConnection } from '../cluster/clusterConnection';
 import type { ClusterSnapshot } from '../cluster/clusterInventory';
-import { CLUSTER_KINDS, type ClusterKind, type ClusterStatus } from '../cluster/clusterTypes';
+import { CLUSTER_KINDS, REQUIRED_CLUSTER_KINDS, type ClusterKind, type ClusterStatus } from '../cluster/clusterTypes';
 import { PodIndex, type ClusterObjects, type LiveCacheState, type LiveCluster, type LiveNamespace } from '../core';
 
 /**
@@ -65,9 +65,6 @@ export function liveClusterOf(snapshot: ClusterSnapshot, status: ClusterStatus, 
   };
 }
 
-/** Kinds without which the cluster's workloads cannot be judged: isolation needs its policies, peers its namespace labels. */
-const REQUIRED_KINDS: readonly ClusterKind[] = ['Namespace', 'Pod', 'NetworkPolicy'];
-
 /**
  * The snapshot's objects for the inventory, or why they cannot take part: before every kind is
  * listed (or denied) a half-filled cache would report every pod as not isolated, and without
@@ -77,7 +74,7 @@ const REQUIRED_KINDS: readonly ClusterKind[] = ['Namespace', 'Pod', 'NetworkPoli
 export function clusterObjectsOf(snapshot: ClusterSnapshot, status: ClusterStatus): { objects: ClusterObjects } | { reason: string } {
   if (status.state === 'disconnected' || snapshot.context === undefined) return { reason: 'disconnected' };
   const denied = new Set(status.denied.map((d) => d.kind));
-  const missing = REQUIRED_KINDS.filter((k) => denied.has(k));
+  const missing = REQUIRED_CLUSTER_KINDS.filter((k) => denied.has(k));
   if (missing.length > 0) return { reason: `no access to ${missing.join(', ')} objects, so the cluster's objects are left out of the analysis` };
   const pending = CLUSTER_KINDS.filter((k) => !denied.has(k) && !snapshot.listedKinds.includes(k));
   if (pending.length > 0) return { reason: `still listing ${pending.join(', ')}` };

@@ -61,7 +61,6 @@ export interface WorkspaceIndexOptions {
 }
 
 /** Cluster objects (netpol-cluster: URIs) are never files of the index. */
-export { isClusterUri };
 
 const CONFIG_RULE_IDS = GUARDRAIL_RULES.map((r) => r.id);
 
