@@ -1,4 +1,4 @@
-import { isUsableSelector, type LabelSelector, type Labels } from '../selectors/labelSelector';
+import { formatRequirement as formatSelectorRequirement, isUsableSelector, type LabelSelector, type Labels } from '../selectors/labelSelector';
 
 /**
  * A selector as a list of requirements, judged one by one, so a hover can say which requirement an
@@ -44,18 +44,7 @@ export function isPositive(req: Requirement): boolean {
 
 /** `tier=api`, `tier in (api,db)`, `tier notin (db)`, `tier`, `!tier`: kubectl's syntax. */
 export function formatRequirement(req: Requirement): string {
-  switch (req.operator) {
-    case 'Equals':
-      return `${req.key}=${req.values[0] ?? ''}`;
-    case 'In':
-      return `${req.key} in (${req.values.join(',')})`;
-    case 'NotIn':
-      return `${req.key} notin (${req.values.join(',')})`;
-    case 'Exists':
-      return req.key;
-    case 'DoesNotExist':
-      return `!${req.key}`;
-  }
+  return req.operator === 'Equals' ? `${req.key}=${req.values[0] ?? ''}` : formatSelectorRequirement(req);
 }
 
 /** How the selector judges one object's labels. */
