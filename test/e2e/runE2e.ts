@@ -65,6 +65,8 @@ const WORKBENCH_CHATTER = [
   /authentication provider 'github'/,
 ];
 const VERBOSE = Boolean(process.env['E2E_VERBOSE']);
+/** a developer's quicker run: only the trusted session's scenarios whose name matches (scenarioRunner.ts) */
+const ONLY_SCENARIOS = process.env['E2E_SCENARIOS'];
 /** A suite's closing line; the runner's last line adds up the sessions' so a CI log ends with the count. */
 const SUITE_SUMMARY = /^e2e: (\d+) passed, (\d+) failed$/;
 let totals: { passed: number; failed: number } | undefined;
@@ -181,36 +183,39 @@ async function main(): Promise<number> {
 
     // 2. an untrusted workspace: workspace trust on, the folder not trusted, and a kubeconfig whose
     //    server is a loopback listener that only counts connections
-    const counter = await abort.race(startConnectionCounter(path.join(runDir, 'untrusted-connections.log')));
-    cleanup.add('close the connection counter', () => counter.close());
-    const untrustedDir = path.join(runDir, 'untrusted');
-    const kubeconfig = path.join(runDir, 'counted.kubeconfig');
-    await writeFile(kubeconfig, countedKubeconfig(counter.port));
-    const untrusted = await runSession({
-      name: 'untrusted',
-      dir: untrustedDir,
-      suite: suites.untrusted,
-      workspaceTrust: true,
-      // the context in the machine settings (not a restricted workspace setting): were the trust
-      // check missing, the client would connect to it at start
-      machineSettings: { 'netpolGuardrails.cluster.kubeconfig': kubeconfig, 'netpolGuardrails.cluster.context': COUNTED_CONTEXT },
-      env: { E2E_CONNECTION_COUNTER: JSON.stringify({ port: counter.port, log: counter.log }) },
-      install,
-      browser,
-      abort,
-      cleanup,
-    });
-    // the suite's own probe is the one connection expected: anything else came from the extension
-    const connections = counter.count();
-    say(`connections to the untrusted workspace's cluster: ${connections} (1 expected: the suite's own probe of the counter)`);
-    if (untrusted.code === 0 && connections !== 1) {
-      untrusted.code = 1;
-      untrusted.summary = { passed: untrusted.summary.passed, failed: untrusted.summary.failed + 1 };
-      say(`FAILED: ${connections - 1} connection(s) to the cluster of an untrusted workspace, besides the probe`);
-    }
-    if (untrusted.code !== 0) failures.push(untrusted);
-
-    const all = [trusted, untrusted];
+    const untrustedSession = async (): Promise<SessionResult> => {
+      const counter = await abort.race(startConnectionCounter(path.join(runDir, 'untrusted-connections.log')));
+      cleanup.add('close the connection counter', () => counter.close());
+      const kubeconfig = path.join(runDir, 'counted.kubeconfig');
+      await writeFile(kubeconfig, countedKubeconfig(counter.port));
+      const untrusted = await runSession({
+        name: 'untrusted',
+        dir: path.join(runDir, 'untrusted'),
+        suite: suites.untrusted,
+        workspaceTrust: true,
+        // the context in the machine settings (not a restricted workspace setting): were the trust
+        // check missing, the client would connect to it at start
+        machineSettings: { 'netpolGuardrails.cluster.kubeconfig': kubeconfig, 'netpolGuardrails.cluster.context': COUNTED_CONTEXT },
+        env: { E2E_CONNECTION_COUNTER: JSON.stringify({ port: counter.port, log: counter.log }) },
+        install,
+        browser,
+        abort,
+        cleanup,
+      });
+      // the suite's own probe is the one connection expected: anything else came from the extension
+      const connections = counter.count();
+      say(`connections to the untrusted workspace's cluster: ${connections} (1 expected: the suite's own probe of the counter)`);
+      if (untrusted.code === 0 && connections !== 1) {
+        untrusted.code = 1;
+        untrusted.summary = { passed: untrusted.summary.passed, failed: untrusted.summary.failed + 1 };
+        say(`FAILED: ${connections - 1} connection(s) to the cluster of an untrusted workspace, besides the probe`);
+      }
+      if (untrusted.code !== 0) failures.push(untrusted);
+      return untrusted;
+    };
+    const all = [trusted];
+    if (ONLY_SCENARIOS) say(`E2E_SCENARIOS=${ONLY_SCENARIOS}: the untrusted session is left out`);
+    else all.push(await untrustedSession());
     totals = { passed: all.reduce((n, r) => n + r.summary.passed, 0), failed: all.reduce((n, r) => n + r.summary.failed, 0) };
     say(`${failures.length === 0 ? 'passed' : 'failed'}: install check ${installedMs} ms, ${all.map((r) => `${r.name} ${r.ms} ms`).join(', ')}, total ${Date.now() - started} ms`);
     return failures.length === 0 ? 0 : 1;

@@ -16,8 +16,14 @@ export interface Scenario {
 
 const DEFAULT_TIMEOUT_MS = 60_000;
 
-export async function runScenarios(title: string, scenarios: readonly Scenario[]): Promise<void> {
-  console.log(`\n${title}`);
+/**
+ * Runs `all` in order. E2E_SCENARIOS (a regular expression, for a developer's quicker run) keeps
+ * only the scenarios whose name it matches; unset, every scenario runs.
+ */
+export async function runScenarios(title: string, all: readonly Scenario[]): Promise<void> {
+  const only = process.env['E2E_SCENARIOS'];
+  const scenarios = only ? all.filter((s) => new RegExp(only, 'i').test(s.name)) : all;
+  console.log(`\n${title}${only ? ` (E2E_SCENARIOS=${only}: ${scenarios.length} of ${all.length})` : ''}`);
   const started = performance.now();
   let failed = 0;
   for (const scenario of scenarios) {
