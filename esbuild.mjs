@@ -1,5 +1,6 @@
-// One bundle per entry: dist/extension.js (client), dist/server.js (language server) with
-// dist/kubernetes.js (loaded by it on demand), dist/cli.js.
+// One bundle per entry: dist/extension.js (client), dist/serverMain.js (language server) with
+// dist/kubernetes.js (loaded by it on demand), dist/cli.js; and dist/server.js, the server's small
+// entry that turns Node's compile cache on before it loads dist/serverMain.js (compileCache.ts).
 // `node esbuild.mjs --production` minifies and drops sourcemaps (for the .vsix).
 import { build } from 'esbuild';
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
@@ -71,7 +72,8 @@ copyFileSync(createRequire(import.meta.url).resolve('cytoscape/dist/cytoscape.mi
 
 await Promise.all([
   build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }),
-  build({ ...common, plugins: [...common.plugins, kubernetesClientApart, oneLspProtocol], entryPoints: ['server/src/serverMain.ts'], outfile: 'dist/server.js', banner: { js: '#!/usr/bin/env node' } }),
+  build({ ...common, plugins: [...common.plugins, kubernetesClientApart, oneLspProtocol], entryPoints: ['server/src/serverMain.ts'], outfile: 'dist/serverMain.js' }),
+  build({ ...common, entryPoints: ['server/src/serverBoot.ts'], outfile: 'dist/server.js', external: ['./serverMain.js'], banner: { js: '#!/usr/bin/env node' } }),
   build({ ...common, entryPoints: ['server/src/cluster/kubernetesClient.ts'], outfile: 'dist/kubernetes.js' }),
   build({
     ...common,

@@ -9,11 +9,13 @@ import { registerShowImpact } from './impact';
 import { registerShowDrift } from './drift';
 import { registerInsertTemplate } from './insertTemplate';
 import { registerLoadFlows } from './loadFlows';
-import { createLanguageClient } from './languageClient';
+import { createLanguageClient, debuggingExtensionHost, serverModule } from './languageClient';
+import { ServerProcess } from './serverProcess';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import type { ServerStartupTimings } from '../../server/src/protocol';
 
 let client: LanguageClient | undefined;
+let serverProcess: ServerProcess | undefined;
 
 /** Startup milestones, epoch milliseconds (the client's and the server's clocks are the machine's). */
 export interface StartupFigures {
@@ -38,9 +40,11 @@ export interface ExtensionApi {
 
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const activatedAt = Date.now();
+  // the server process first: it loads while the rest of activate() runs (serverProcess.ts)
+  serverProcess = debuggingExtensionHost() ? undefined : new ServerProcess(serverModule(context));
   const output = vscode.window.createOutputChannel('Network Policy Guardrails', { log: true });
   context.subscriptions.push(output);
-  const started = createLanguageClient(context, output);
+  const started = createLanguageClient(context, output, serverProcess);
   client = started.client;
   context.subscriptions.push(client);
   // the server process starts first; the commands and the status bar are registered while it loads
@@ -70,6 +74,11 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
 }
 
 export async function deactivate(): Promise<void> {
-  if (client) await client.stop();
-  client = undefined;
+  try {
+    if (client) await client.stop();
+  } finally {
+    serverProcess?.dispose();
+    client = undefined;
+    serverProcess = undefined;
+  }
 }

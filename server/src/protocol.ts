@@ -37,6 +37,8 @@ export interface ServerStartupTimings {
    */
   readonly cpuMsAtListening: number;
   readonly cpuMsAtInitialized: number;
+  /** the folder of Node's compile cache when it is on (compileCache.ts; Node >= 22.8 says) */
+  readonly compileCache?: string;
 }
 
 /** server -> client: the server has initialized and is answering requests. */

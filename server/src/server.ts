@@ -17,6 +17,7 @@ import { registerTemplates } from './lsp/templates';
 import type { ClientFeatures } from './lsp/authoringEdits';
 import { SettingsCache } from './lsp/settingsCache';
 import { WorkspaceIndex } from './lsp/workspaceIndex';
+import { compileCacheDirectory, flushCompileCache } from './compileCache';
 import { CoverageRequest, ServerStatusNotification, type CoverageParams, type InitializationOptions } from './protocol';
 import { VERSION } from './version';
 
@@ -127,6 +128,21 @@ export function startServer(connection: Connection, startedAt: number = performa
 
   connection.onInitialized(() => {
     const initializedAt = performance.now();
+    // ready first: the client waits for it, the watcher registration below does not need waiting for
+    void connection.sendNotification(ServerStatusNotification.method, {
+      state: 'ready',
+      startupMs: Math.round(performance.now() - startedAt),
+      version: VERSION,
+      timings: {
+        processStartAt: epoch(0),
+        listeningAt: epoch(listeningAt),
+        initializeAt: epoch(initializeAt),
+        initializedAt: epoch(initializedAt),
+        cpuMsAtListening,
+        cpuMsAtInitialized: cpuMs(),
+        compileCache: compileCacheDirectory(),
+      },
+    });
     if (canWatchDynamically) {
       background(
         'Registering file watchers',
@@ -141,20 +157,8 @@ export function startServer(connection: Connection, startedAt: number = performa
         background('Workspace scan', index.setFolders(folders));
       });
     }
-    void connection.sendNotification(ServerStatusNotification.method, {
-      state: 'ready',
-      startupMs: Math.round(performance.now() - startedAt),
-      version: VERSION,
-      timings: {
-        processStartAt: epoch(0),
-        listeningAt: epoch(listeningAt),
-        initializeAt: epoch(initializeAt),
-        initializedAt: epoch(initializedAt),
-        cpuMsAtListening,
-        cpuMsAtInitialized: cpuMs(),
-      },
-    });
-    background('Workspace scan', index.setFolders(folders));
+    // the first scan has compiled what a start and an analysis run: the next start finds it cached
+    background('Workspace scan', index.setFolders(folders).finally(flushCompileCache));
   });
 
   connection.onDidChangeConfiguration(() => {

@@ -3,7 +3,7 @@ import { ProposedFeatures, createConnection } from 'vscode-languageserver/node';
 import { defaultJobs, isAnalysisWorker, parseJobs, runAnalysisWorker } from './analysisThreads';
 import { startServer } from './server';
 
-// Entry of dist/server.js: the transport (--node-ipc, --stdio, --socket=N) comes from argv. The
+// The server's bundle, dist/serverMain.js, loaded by dist/server.js (serverBoot.ts): the transport (--node-ipc, --stdio, --socket=N) comes from argv. The
 // same bundle runs the server's analysis threads (analysisThreads.ts); NETPOL_GUARDRAILS_JOBS
 // sets how many (1: read on the main thread only).
 if (!isMainThread && isAnalysisWorker(workerData)) {

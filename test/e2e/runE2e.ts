@@ -67,6 +67,13 @@ const WORKBENCH_CHATTER = [
 const VERBOSE = Boolean(process.env['E2E_VERBOSE']);
 /** a developer's quicker run: only the trusted session's scenarios whose name matches (scenarioRunner.ts) */
 const ONLY_SCENARIOS = process.env['E2E_SCENARIOS'];
+/**
+ * A folder kept between runs (bench/startup.ts' warm starts): each session's extensions folder and
+ * TMPDIR live there instead of in the run's fresh folder, as on a machine where VS Code starts again
+ * with the extension already installed (what the temporary folder holds, such as the server's
+ * compile cache, server/src/compileCache.ts, is then still there). Unset, every run starts clean.
+ */
+const SHARED_DIR = process.env['E2E_SHARED_DIR'] ? path.resolve(process.env['E2E_SHARED_DIR']) : undefined;
 /** A suite's closing line; the runner's last line adds up the sessions' so a CI log ends with the count. */
 const SUITE_SUMMARY = /^e2e: (\d+) passed, (\d+) failed$/;
 let totals: { passed: number; failed: number } | undefined;
@@ -280,11 +287,12 @@ async function runSession(options: SessionOptions): Promise<SessionResult> {
     await mkdir(path.dirname(machineSettings), { recursive: true });
     await writeFile(machineSettings, `${JSON.stringify(options.machineSettings, null, 2)}\n`);
 
-    const extensionPath = VSIX ? await installVsix(install.node, install.serverMain, path.resolve(REPO_ROOT, VSIX), options.dir) : REPO_ROOT;
+    const kept = SHARED_DIR ? path.join(SHARED_DIR, options.name) : options.dir;
+    const extensionPath = VSIX ? await installVsix(install.node, install.serverMain, path.resolve(REPO_ROOT, VSIX), options.dir, path.join(kept, 'extensions')) : REPO_ROOT;
 
     const port = await freePort();
     const serverStarted = Date.now();
-    const server = await startServer(install.node, install.serverMain, port, options.dir, serverLog, options.env, options.workspaceTrust);
+    const server = await startServer(install.node, install.serverMain, port, options.dir, kept, serverLog, options.env, options.workspaceTrust);
     const exitedEarly = new Promise<never>((_, reject) => {
       server.once('exit', (code, signal) => reject(new Error(`the VS Code server exited early (${signal ?? `exit code ${String(code)}`})`)));
     });
@@ -435,11 +443,10 @@ async function screenshot(page: Page, name: string, markers: string): Promise<vo
   await writeFile(path.join(markers, `${name}.done`), '');
 }
 
-/** Installs a .vsix into the run's extensions folder with the server's CLI; returns the installed folder. */
-async function installVsix(node: string, serverMain: string, vsix: string, runDir: string): Promise<string> {
+/** Installs a .vsix into `extensions` with the server's CLI (again over the same version: --force); returns the installed folder. */
+async function installVsix(node: string, serverMain: string, vsix: string, runDir: string, extensions: string): Promise<string> {
   if (!existsSync(vsix)) throw new Error(`E2E_VSIX: no file at ${vsix} (npm run package makes it)`);
-  const extensions = path.join(runDir, 'extensions');
-  const args = [serverMain, '--install-extension', vsix, '--extensions-dir', extensions, '--server-data-dir', path.join(runDir, 'server-data'), '--accept-server-license-terms'];
+  const args = [serverMain, '--install-extension', vsix, '--force', '--extensions-dir', extensions, '--server-data-dir', path.join(runDir, 'server-data'), '--accept-server-license-terms'];
   const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(VSCODE_|ELECTRON_|npm_)/i.test(name)));
   const output: string[] = [];
   const home = path.join(runDir, 'home');
@@ -459,10 +466,13 @@ async function installVsix(node: string, serverMain: string, vsix: string, runDi
   return path.join(extensions, installed);
 }
 
-/** VS Code's own server, in its own process group (it starts watcher and extension host children). */
-async function startServer(node: string, serverMain: string, port: number, runDir: string, logFile: string, extraEnv: Record<string, string>, workspaceTrust: boolean): Promise<ChildProcess> {
+/**
+ * VS Code's own server, in its own process group (it starts watcher and extension host children).
+ * `keptDir` holds its extensions folder and TMPDIR: the run's folder, or the session's in E2E_SHARED_DIR.
+ */
+async function startServer(node: string, serverMain: string, port: number, runDir: string, keptDir: string, logFile: string, extraEnv: Record<string, string>, workspaceTrust: boolean): Promise<ChildProcess> {
   const home = path.join(runDir, 'home');
-  const tmp = path.join(runDir, 'tmp');
+  const tmp = path.join(keptDir, 'tmp');
   await Promise.all([mkdir(home, { recursive: true }), mkdir(tmp, { recursive: true })]);
   const args = [
     serverMain,
@@ -475,7 +485,7 @@ async function startServer(node: string, serverMain: string, port: number, runDi
     ...(workspaceTrust ? [] : ['--disable-workspace-trust']),
     ...['--server-data-dir', path.join(runDir, 'server-data')],
     ...['--user-data-dir', path.join(runDir, 'user-data')],
-    ...['--extensions-dir', path.join(runDir, 'extensions')],
+    ...['--extensions-dir', path.join(keptDir, 'extensions')],
   ];
   // a VS Code terminal or npm around us must not leak into the server and its extension host
   const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(VSCODE_|ELECTRON_|npm_)/i.test(name)));
