@@ -59,15 +59,15 @@ export class LspServerProcess {
   /**
    * `nodeArgs` go before the script, e.g. `--cpu-prof` to profile the server; `workspaceFolders`
    * (URIs) are sent in initialize, `env` is the server process's environment, `onLog` hears the
-   * server's window/logMessage from the start.
+   * server's window/logMessage from the start, `node` runs it (default: this process's Node).
    */
   static async start(
     serverPath: string,
     nodeArgs: readonly string[] = [],
-    options: { workspaceFolders?: readonly string[]; env?: NodeJS.ProcessEnv; onLog?: (message: string) => void } = {},
+    options: { workspaceFolders?: readonly string[]; env?: NodeJS.ProcessEnv; onLog?: (message: string) => void; node?: string } = {},
   ): Promise<LspServerProcess> {
     // stderr inherited: the server's own complaints show up next to our progress lines
-    const child = spawn(process.execPath, [...nodeArgs, serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'], env: options.env ?? process.env });
+    const child = spawn(options.node ?? process.execPath, [...nodeArgs, serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'], env: options.env ?? process.env });
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     if (!child.stdout || !child.stdin) throw new Error('server process has no stdio pipes');
     const connection = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
