@@ -1,10 +1,10 @@
 import type { Inventory, Protocol } from '../inventory/model';
-import { formatAddress, parseAddress } from '../reachability/addresses';
 import { workloadEndpoints, type WorkloadEndpoint } from '../reachability/endpoints';
 import type { Labels } from '../selectors/labelSelector';
 import type { AggregatedFlow, FlowEndpoint, FlowInputProblem, FlowRecord, ObservedEndpoint } from './model';
 import { ownerCandidates, podOwner, stableLabels } from './podOwners';
 import type { LineOutcome, SkipReason } from './readers';
+import { normaliseAddress, type FlowPiece } from './pieces';
 
 /**
  * Aggregation of flow records into one AggregatedFlow per (source endpoint, destination endpoint,
@@ -221,6 +221,13 @@ export class FlowAggregator {
 
   /** The endpoint key of an observed endpoint; undefined for an address that is not one. */
   private endpointKey(observed: ObservedEndpoint): string | undefined {
+    const key = this.resolve(observed);
+    if (key !== undefined && observed.type === 'pod' && observed.ip !== undefined) this.seenAddress(observed.ip, key);
+    return key;
+  }
+
+  /** The key an observed endpoint maps to, the pod's workload found at its first sight. */
+  private resolve(observed: ObservedEndpoint): string | undefined {
     if (observed.type === 'external') {
       const raw = `${EXTERNAL}${observed.ip}`;
       let key = this.resolved.get(raw);
@@ -245,13 +252,60 @@ export class FlowAggregator {
       if (Object.keys(labels).length > 0) state.labels = state.labels === undefined ? labels : intersectLabels(state.labels, labels);
       this.resolved.set(identity, key);
     }
-    // the pod's address, normalised once per address and pod (not once per record)
-    if (observed.ip !== undefined && this.podAddressSeen.get(observed.ip) !== key) {
-      this.podAddressSeen.set(observed.ip, key);
-      const address = normaliseAddress(observed.ip);
-      if (address !== undefined) this.podAddresses.set(address, key);
-    }
     return key;
+  }
+
+  /** A pod's address seen with `key`: the address is that pod's (normalised once per address and pod, not per record). */
+  private seenAddress(ip: string, key: string): void {
+    if (this.podAddressSeen.get(ip) === key) return;
+    this.podAddressSeen.set(ip, key);
+    const address = normaliseAddress(ip);
+    if (address !== undefined) this.podAddresses.set(address, key);
+  }
+
+  /**
+   * A piece of `file` read apart (pieces.ts), whose first line is line `firstLine` of the file:
+   * the same as adding its lines here one by one. Pieces of a file come in file order, after the
+   * lines and pieces before them.
+   */
+  addPiece(file: string, firstLine: number, piece: FlowPiece): void {
+    const offset = firstLine - 1;
+    this.lines += piece.lines;
+    this.records += piece.records;
+    this.observations += piece.observations;
+    for (const reason of Object.keys(this.skipped) as SkipReason[]) this.skipped[reason] += piece.skipped[reason];
+    this.malformed += piece.malformed;
+    for (const p of piece.problems) if (this.problemList.length < this.maxProblems) this.problemList.push({ file, line: offset + p.line, message: p.message });
+    // the endpoints in their first-sight order: what first sight decides is decided as one reader would
+    const keys = piece.endpoints.map((e) => this.resolve(e)!);
+    for (let i = 0; i < piece.transitions.length; i += 2) this.seenAddress(piece.transitions[i] as string, keys[piece.transitions[i + 1] as number]!);
+    // flows in first-record order; the example lines of the piece's flows that map to one flow here, in line order
+    const examples = new Map<FlowState, number[]>();
+    for (const f of piece.flows) {
+      const source = keys[f.source]!;
+      const destination = keys[f.destination]!;
+      const key = `${source}\u0001${destination}\u0001${f.protocol}\u0001${f.port}`;
+      let flow = this.flows.get(key);
+      if (!flow) {
+        flow = { source, destination, protocol: f.protocol, port: f.port, forwarded: 0, dropped: 0, unknown: 0, firstSeen: undefined, lastSeen: undefined, examples: [] };
+        this.flows.set(key, flow);
+      }
+      flow.forwarded += f.forwarded;
+      flow.dropped += f.dropped;
+      flow.unknown += f.unknown;
+      if (f.firstSeen !== undefined && (flow.firstSeen === undefined || f.firstSeen < flow.firstSeen)) flow.firstSeen = f.firstSeen;
+      if (f.lastSeen !== undefined && (flow.lastSeen === undefined || f.lastSeen > flow.lastSeen)) flow.lastSeen = f.lastSeen;
+      const lines = examples.get(flow);
+      if (lines) lines.push(...f.examples);
+      else examples.set(flow, [...f.examples]);
+    }
+    for (const [flow, lines] of examples) {
+      lines.sort((a, b) => a - b);
+      for (const line of lines) {
+        if (flow.examples.length >= this.maxExamples) break;
+        flow.examples.push({ file, line: offset + line });
+      }
+    }
   }
 
   private workloadOf(observed: Extract<ObservedEndpoint, { type: 'pod' }>): EndpointState {
@@ -387,12 +441,6 @@ function keyOf(flow: FlowState): string {
 
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** An address in its canonical text (RFC 5952 for IPv6; IPv4-mapped IPv6 as IPv4). */
-function normaliseAddress(text: string): string | undefined {
-  const address = parseAddress(text);
-  return address ? formatAddress(address) : undefined;
 }
 
 /** A name for pods known only by labels (a generic record's `{namespace, labels}`). */

@@ -477,7 +477,13 @@ export class FlowLineParser {
   private format: FlowFileFormat | undefined;
   private csv: CsvFlowReader | undefined;
 
-  constructor(private readonly name: string) {}
+  /** `format` when known (a later piece of a JSON-lines file, pieces.ts); else the first non-empty line tells */
+  constructor(
+    private readonly name: string,
+    format?: FlowFileFormat,
+  ) {
+    this.format = format;
+  }
 
   line(text: string): LineOutcome {
     if (this.format === undefined) {
