@@ -4,9 +4,11 @@
  *
  * 1. aggregation: Hubble `hubble observe -o json` files of 250,000, 500,000 and 1,000,000 flow
  *    records (test/flows/generateFlows.ts' application, with its replies and ICMP lines mixed in)
- *    read from disk by the streaming reader (server/src/flowFiles.ts) and aggregated, each in a
- *    fresh process: the time and the peak RSS per size (goals: 1,000,000 records in 5 s; RSS flat
- *    in the input size: the 1,000,000-record peak within 1.25x the 250,000-record one); the same
+ *    read from disk by the streaming reader (server/src/flowFiles.ts) and aggregated on the CLI's
+ *    default threads (a large file is parsed in pieces, one per thread), each in a fresh process,
+ *    and the million once more on one thread (the baseline, whose result must be the same): the
+ *    time and the peak RSS per size (goals: 1,000,000 records in 5 s; RSS flat in the input size:
+ *    the 1,000,000-record peak within 1.25x the 250,000-record one); the same
  *    million observations in the generic JSON-lines format; and the aggregator alone on 1,000,000
  *    records already parsed (what aggregation costs without reading and JSON.parse);
  * 2. check: 100,000 distinct aggregated flows between the 2,000 workloads of bench/reachability.ts'
@@ -16,12 +18,14 @@
  * The temporary flow files are removed at the end.
  */
 import { spawnSync } from 'node:child_process';
-import { closeSync, copyFileSync, mkdtempSync, openSync, rmSync, statSync, truncateSync, writeSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { closeSync, copyFileSync, existsSync, mkdtempSync, openSync, rmSync, statSync, truncateSync, writeSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { DEFAULT_CONFIG, FlowAggregator, GUARDRAIL_RULES, parseJsonFlowLine, ReachabilityIndex, WorkspaceAnalysis, checkFlows, judgeFlows, type AggregatedFlow, type FlowEndpoint, type Inventory, type WorkloadEndpoint } from '../server/src/core';
 import { runGuardrails } from '../server/src/core/rules/runRules';
+import { defaultJobs } from '../server/src/analysisThreads';
 import { readFlowFilesSync } from '../server/src/flowFiles';
 import { hubbleLines, observations, trafficPlan } from '../test/flows/generateFlows';
 import { seededRandom } from './generateManifests';
@@ -30,6 +34,8 @@ import { workloadInputs } from './reachabilityInputs';
 const SIZES = [250_000, 500_000, 1_000_000] as const;
 const GOALS = { aggregateMillionMs: 5000, rssGrowth: 1.25, checkMs: 2000 } as const;
 const CHECK_FLOWS = 100_000;
+/** threads for reading (the CLI's default --jobs) */
+const JOBS = defaultJobs();
 
 function progress(message: string): void {
   process.stderr.write(`bench: ${message}\n`);
@@ -43,14 +49,36 @@ function maxRssMb(): number {
   return round(process.resourceUsage().maxRSS / 1024);
 }
 
-/** The child: read one file and print what it took. */
-function aggregateChild(file: string): void {
+/** dist/cli.js runs the flow threads (flowFiles.ts), as in the CLI and the server */
+const WORKER_SCRIPT = join(__dirname, '..', 'dist', 'cli.js');
+
+interface ChildFigures {
+  readonly digest: string;
+  readonly ms: number;
+  readonly cpuMs: number;
+  readonly records: number;
+  readonly maxRssMb: number;
+  readonly flows: number;
+  readonly lines: number;
+}
+
+/** Reads `file` in a fresh process on `jobs` threads. */
+function aggregateInChild(file: string, jobs: number): ChildFigures {
+  const child = spawnSync(process.execPath, ['--import', 'tsx', __filename, '--aggregate', file, String(jobs)], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  if (child.status !== 0) throw new Error(`the aggregation of ${file} failed: ${child.stderr}`);
+  return JSON.parse(child.stdout) as ChildFigures;
+}
+
+/** The child: read one file on `jobs` threads (as the CLI does: its default --jobs) and print what it took. */
+function aggregateChild(file: string, jobs: number): void {
+  if (!existsSync(WORKER_SCRIPT)) throw new Error(`${WORKER_SCRIPT} is missing: npm run build`);
   const start = performance.now();
   const cpu = process.cpuUsage();
-  const result = readFlowFilesSync([{ name: file, path: file }]);
+  const result = readFlowFilesSync([{ name: file, path: file }], {}, { script: WORKER_SCRIPT, jobs });
   const ms = performance.now() - start;
   const used = process.cpuUsage(cpu);
-  process.stdout.write(`${JSON.stringify({ ms: round(ms), cpuMs: round((used.user + used.system) / 1000), records: result.counts.records, lines: result.counts.lines, flows: result.counts.flows, skipped: result.counts.skipped, malformed: result.counts.malformed, maxRssMb: maxRssMb(), heapUsedMb: round(process.memoryUsage().heapUsed / 1048576) })}\n`);
+  const digest = createHash('sha256').update(JSON.stringify([result.flows, result.counts, result.problems])).digest('hex');
+  process.stdout.write(`${JSON.stringify({ digest, jobs, ms: round(ms), cpuMs: round((used.user + used.system) / 1000), records: result.counts.records, lines: result.counts.lines, flows: result.counts.flows, skipped: result.counts.skipped, malformed: result.counts.malformed, maxRssMb: maxRssMb(), heapUsedMb: round(process.memoryUsage().heapUsed / 1048576) })}\n`);
 }
 
 /** Writes the Hubble file for the largest size, noting the byte offset where each smaller size ends. */
@@ -87,11 +115,12 @@ function writeHubble(path: string): Map<number, number> {
   return ends;
 }
 
-function aggregation(dir: string): { sizes: unknown[]; millionMs: number; rssRatio: number; generic: unknown } {
+function aggregation(dir: string): { sizes: unknown[]; millionMs: number; rssRatio: number; generic: unknown; oneThread: unknown } {
   const full = join(dir, `hubble-${SIZES[SIZES.length - 1]}.json`);
   progress(`writing ${SIZES[SIZES.length - 1]} Hubble flow records to ${full}`);
   const ends = writeHubble(full);
   const sizes: { records: number; bytes: number; ms: number; cpuMs: number; maxRssMb: number; flows: number; lines: number }[] = [];
+  let millionDigest = '';
   for (const size of SIZES) {
     let file = full;
     if (size !== SIZES[SIZES.length - 1]) {
@@ -100,26 +129,28 @@ function aggregation(dir: string): { sizes: unknown[]; millionMs: number; rssRat
       truncateSync(file, ends.get(size));
     }
     progress(`aggregating ${size} records (${Math.round(statSync(file).size / 1048576)} MB) in a fresh process`);
-    const child = spawnSync(process.execPath, ['--import', 'tsx', __filename, '--aggregate', file], { encoding: 'utf8', maxBuffer: 1 << 20 });
-    if (child.status !== 0) throw new Error(`the aggregation of ${file} failed: ${child.stderr}`);
-    const figures = JSON.parse(child.stdout) as { ms: number; cpuMs: number; records: number; maxRssMb: number; flows: number; lines: number };
+    const figures = aggregateInChild(file, JOBS);
     if (figures.records !== size) throw new Error(`expected ${size} records, read ${figures.records}`);
+    millionDigest = figures.digest;
     sizes.push({ records: size, bytes: statSync(file).size, ms: figures.ms, cpuMs: figures.cpuMs, maxRssMb: figures.maxRssMb, flows: figures.flows, lines: figures.lines });
     if (file !== full) rmSync(file);
   }
   const first = sizes[0]!;
   const last = sizes[sizes.length - 1]!;
+  // the baseline: the same million on one thread, and whether the threads' result is the same
+  progress(`aggregating ${last.records} records on one thread (the baseline)`);
+  const oneThread = aggregateInChild(full, 1);
+  if (millionDigest !== oneThread.digest) throw new Error(`the ${JOBS} threads' result differs from one thread's`);
   // the generic format: the same million observations as JSON lines of one record each
   const generic = join(dir, 'generic-1000000.jsonl');
   progress(`writing ${last.records} generic JSON-lines records to ${generic}`);
   writeGeneric(generic, last.records);
   progress(`aggregating ${last.records} generic records (${Math.round(statSync(generic).size / 1048576)} MB) in a fresh process`);
-  const child = spawnSync(process.execPath, ['--import', 'tsx', __filename, '--aggregate', generic], { encoding: 'utf8', maxBuffer: 1 << 20 });
-  if (child.status !== 0) throw new Error(`the aggregation of ${generic} failed: ${child.stderr}`);
-  const g = JSON.parse(child.stdout) as { ms: number; cpuMs: number; records: number; maxRssMb: number; flows: number };
+  const g = aggregateInChild(generic, JOBS);
   if (g.records !== last.records) throw new Error(`expected ${last.records} generic records, read ${g.records}`);
   rmSync(generic);
-  return { sizes, millionMs: last.ms, rssRatio: round(last.maxRssMb / first.maxRssMb), generic: { records: g.records, ms: g.ms, cpuMs: g.cpuMs, maxRssMb: g.maxRssMb, flows: g.flows } };
+  const baseline = { ms: oneThread.ms, cpuMs: oneThread.cpuMs, maxRssMb: oneThread.maxRssMb, speedup: round(oneThread.ms / last.ms), sameResult: true };
+  return { sizes, millionMs: last.ms, rssRatio: round(last.maxRssMb / first.maxRssMb), oneThread: baseline, generic: { records: g.records, ms: g.ms, cpuMs: g.cpuMs, maxRssMb: g.maxRssMb, flows: g.flows } };
 }
 
 /** One generic JSON-lines record (count 1) per observation, as a flow exporter that does not aggregate writes them. */
@@ -253,6 +284,9 @@ function main(): void {
         sizes: aggregate.sizes,
         millionRecordsMs: { value: aggregate.millionMs, goal: GOALS.aggregateMillionMs, met: aggregate.millionMs <= GOALS.aggregateMillionMs },
         rssGrowth250kTo1M: { value: aggregate.rssRatio, goal: GOALS.rssGrowth, met: aggregate.rssRatio <= GOALS.rssGrowth },
+        // the same million on one thread; the threads' result is checked to be the same
+        threads: JOBS,
+        oneThread1M: aggregate.oneThread,
         genericJsonLines1M: aggregate.generic,
         // reading and JSON.parse excluded: what the aggregation itself costs
         aggregatorOnly1M: alone,
@@ -268,5 +302,5 @@ function main(): void {
 }
 
 const aggregateAt = process.argv.indexOf('--aggregate');
-if (aggregateAt >= 0) aggregateChild(process.argv[aggregateAt + 1]!);
+if (aggregateAt >= 0) aggregateChild(process.argv[aggregateAt + 1]!, Number(process.argv[aggregateAt + 2]));
 else main();

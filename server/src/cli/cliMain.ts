@@ -1,10 +1,13 @@
 import { isMainThread, workerData } from 'node:worker_threads';
 import { isAnalysisWorker, runAnalysisWorker } from '../analysisThreads';
+import { isFlowWorker, runFlowWorker } from '../flowFiles';
 import { readStdinSync, runCli } from './main';
 
 // Entry of dist/cli.js (the `netpol-guardrails` bin), and of its analysis threads (loadFiles.ts).
 if (!isMainThread && isAnalysisWorker(workerData)) {
   runAnalysisWorker(workerData);
+} else if (!isMainThread && isFlowWorker(workerData)) {
+  runFlowWorker(workerData);
 } else {
   const code = runCli(process.argv.slice(2), {
     cwd: process.cwd(),

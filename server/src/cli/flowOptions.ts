@@ -21,8 +21,9 @@ export function flowFilesOf(values: readonly string[] | undefined, cwd: string):
  * read is an I/O error (exit 2); malformed lines are reported on stderr with their place and
  * skipped.
  */
-export function loadFlows(files: readonly FlowFile[], inventory: Inventory, io: CliIO): FlowFilesResult {
-  const result = readFlowFilesSync(files, { inventory });
+export function loadFlows(files: readonly FlowFile[], inventory: Inventory, io: CliIO, jobs: number): FlowFilesResult {
+  // large Hubble files are parsed on threads (flowFiles.ts) when the CLI runs as its bundle
+  const result = readFlowFilesSync(files, { inventory }, io.workerScript ? { script: io.workerScript, jobs } : undefined);
   const [unreadable] = result.unreadable;
   if (unreadable) throw new UsageError(`${unreadable.file}: cannot read flows: ${unreadable.error}`);
   for (const p of result.problems) io.stderr(`${p.file}:${p.line}: skipped: ${p.message}\n`);

@@ -135,7 +135,7 @@ function check(args: string[], io: CliIO): number {
   const options = { maxFileSizeBytes: maxFileSize };
   const loaded = loadFiles(inputs, options, jobs, io.workerScript);
   const workspace = workspaceOf(loaded, config, options);
-  const flows = flowFiles.length > 0 ? loadFlows(flowFiles, workspace.inventory(), io) : undefined;
+  const flows = flowFiles.length > 0 ? loadFlows(flowFiles, workspace.inventory(), io, jobs) : undefined;
   if (flows) workspace.setFlows({ flows: flows.flows });
   const texts = new Map<string, string>();
   for (const f of loaded) if (!('skipped' in f)) texts.set(f.path, f.text);

@@ -357,7 +357,7 @@ export function diffCommand(args: string[], io: CliIO): number {
   warnRejected(after, io);
   const top = values.top === undefined ? 10 : Number(values.top);
   if (!Number.isInteger(top) || top < 0) throw new UsageError('--top must be a number of flows');
-  const flows = flowFiles.length > 0 ? loadFlows(flowFiles, after.inventory, io) : undefined;
+  const flows = flowFiles.length > 0 ? loadFlows(flowFiles, after.inventory, io, defaultJobs()) : undefined;
   const diff = diffConnectivity(before.inventory, after.inventory);
   const impact = flows ? flowImpact(before.inventory, after.inventory, flows.flows) : undefined;
   const changes = diff.added.length + diff.removed.length + diff.changed.length;

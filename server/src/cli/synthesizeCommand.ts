@@ -139,7 +139,7 @@ export function synthesizeCommand(args: string[], io: CliIO): number {
   // a folder given as PATH may hold the flow files too: they are no manifests
   const inputs = withoutFlowFiles(collectInputs(positionals.length > 0 ? positionals : ['.'], io.cwd, io.readStdin), flowFiles);
   const loaded = loadInputs(inputs, config, maxFileSize, { jobs: defaultJobs(), workerScript: io.workerScript });
-  const read = loadFlows(flowFiles, loaded.inventory, io);
+  const read = loadFlows(flowFiles, loaded.inventory, io, defaultJobs());
   io.stderr(`${flowReadLine(read)}\n`);
   const result = synthesizePolicies(read.flows, loaded.inventory, config, options);
   const verified = verifySynthesis(read.flows, loaded.inventory, config, result, options);

@@ -26,7 +26,7 @@ export async function generatePolicies(index: WorkspaceIndex, params: GeneratePo
   const inventory = snapshot.analysis.inventory();
   const config = snapshot.analysis.configuration();
   const files = params.flowFiles.map((uri) => ({ name: relativeLabel(snapshot.uri, uri), path: URI.parse(uri).fsPath }));
-  const read = await readFlowFiles(files, { inventory }, token ?? { isCancellationRequested: false });
+  const read = await readFlowFiles(files, { inventory }, token ?? { isCancellationRequested: false }, index.flowThreads());
   const options: SynthesisOptions = {
     ...DEFAULT_SYNTHESIS_OPTIONS,
     widenIPv4: bits(params.widenIPv4, 32),

@@ -22,7 +22,7 @@ import {
 import { DEFAULT_SETTINGS, type Settings } from '../settings';
 import { PARALLEL_MIN_FILES, analyseOnThreads, receiveFile } from '../analysisThreads';
 import { canonicalClusterUri, isClusterUri } from '../cluster/clusterInventory';
-import { readFlowFiles } from '../flowFiles';
+import { readFlowFiles, type FlowThreads } from '../flowFiles';
 
 /** One workspace folder (or the loose files outside every folder): its files, config and analysis. */
 interface FolderState {
@@ -112,6 +112,11 @@ export class WorkspaceIndex {
     return this.scanning;
   }
 
+  /** The threads a large flow file is parsed on (flowFiles.ts): the analysis threads. */
+  flowThreads(): FlowThreads | undefined {
+    return this.options.analysisThreads;
+  }
+
   /**
    * Reads the folder's observed flow files off the path of requests (a capture of a million records
    * takes seconds, which neither start-up nor typing should wait for); the client is asked to
@@ -193,7 +198,7 @@ export class WorkspaceIndex {
     }
     const root = folder.path;
     const files = paths.map((p) => ({ name: isAbsolute(p) ? p : relative(root, resolve(root, p)), path: resolve(root, p) }));
-    const result = await readFlowFiles(files, { inventory: folder.analysis.inventory() });
+    const result = await readFlowFiles(files, { inventory: folder.analysis.inventory() }, undefined, this.flowThreads());
     if (generation !== folder.flowsGeneration) return false;
     const log = this.options.connection.console;
     for (const u of result.unreadable) log.warn(`Observed flows: cannot read ${u.file}: ${u.error}`);

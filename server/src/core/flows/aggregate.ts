@@ -4,7 +4,7 @@ import type { Labels } from '../selectors/labelSelector';
 import type { AggregatedFlow, FlowEndpoint, FlowInputProblem, FlowRecord, ObservedEndpoint } from './model';
 import { ownerCandidates, podOwner, stableLabels } from './podOwners';
 import type { LineOutcome, SkipReason } from './readers';
-import { normaliseAddress, type FlowPiece } from './pieces';
+import { normaliseAddress, observedIdentity, type FlowPiece } from './pieces';
 
 /**
  * Aggregation of flow records into one AggregatedFlow per (source endpoint, destination endpoint,
@@ -88,12 +88,6 @@ function intersectLabels(a: Labels, b: Labels): Labels {
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(a)) if (b[key] === value) out[key] = value;
   return out;
-}
-
-function labelsKey(labels: Labels): string {
-  let key = '';
-  for (const k of Object.keys(labels).sort()) key += `${k}\u0001${labels[k]}\u0002`;
-  return key;
 }
 
 /** The text of an endpoint for messages and sorting: a workload's id, or an address. */
@@ -239,10 +233,7 @@ export class FlowAggregator {
       }
       return key;
     }
-    const identity =
-      observed.podName !== undefined
-        ? `p\u0000${observed.namespace}\u0000${observed.podName}\u0000${observed.workload?.kind ?? ''}\u0000${observed.workload?.name ?? ''}`
-        : `w\u0000${observed.namespace}\u0000${observed.workload?.kind ?? ''}\u0000${observed.workload?.name ?? ''}\u0000${labelsKey(observed.labels)}`;
+    const identity = observedIdentity(observed);
     let key = this.resolved.get(identity);
     if (key === undefined) {
       // first sight of this pod: find its workload, fold its labels into the workload's

@@ -135,8 +135,8 @@ export class FlowPieceBuilder {
       if (!valid) return undefined;
       return this.indexOf(`x\u0000${observed.ip}`, observed);
     }
-    const w = observed.workload;
-    const index = this.indexOf(`p\u0000${observed.namespace}\u0000${observed.podName ?? '\u0001'}\u0000${w ? `${w.kind ?? '\u0001'}\u0000${w.name}` : '\u0001'}\u0000${observed.ip ?? '\u0001'}${labelsText(observed.labels)}`, observed);
+    // one entry per pod as the aggregator tells pods apart: its first sight is the one that counts there
+    const index = this.indexOf(observedIdentity(observed), observed);
     if (observed.ip !== undefined && this.lastSeenWith.get(observed.ip) !== index) {
       this.lastSeenWith.set(observed.ip, index);
       this.transitions.push(observed.ip, index);
@@ -170,9 +170,19 @@ export class FlowPieceBuilder {
   }
 }
 
-/** Labels in their order (an endpoint differing only in label order is another entry: harmless). */
-function labelsText(labels: Labels): string {
-  let text = '';
-  for (const key in labels) text += `\u0000${key}\u0001${labels[key]}`;
-  return text;
+/**
+ * How the aggregator tells observed pods apart (what maps to a workload once, at first sight): a
+ * pod by its name and the workload the observer named; a pod known only by labels (a generic
+ * record) by those.
+ */
+export function observedIdentity(observed: Extract<ObservedEndpoint, { type: 'pod' }>): string {
+  return observed.podName !== undefined
+    ? `p\u0000${observed.namespace}\u0000${observed.podName}\u0000${observed.workload?.kind ?? ''}\u0000${observed.workload?.name ?? ''}`
+    : `w\u0000${observed.namespace}\u0000${observed.workload?.kind ?? ''}\u0000${observed.workload?.name ?? ''}\u0000${labelsKey(observed.labels)}`;
+}
+
+function labelsKey(labels: Labels): string {
+  let key = '';
+  for (const k of Object.keys(labels).sort()) key += `${k}\u0001${labels[k]}\u0002`;
+  return key;
 }
