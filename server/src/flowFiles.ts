@@ -1,7 +1,7 @@
 import { closeSync, existsSync, fstatSync, openSync, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
-import { FlowAggregator, FlowLineParser, FlowPieceBuilder, NEVER_CANCELLED, flowFormatOf, type AggregatedFlows, type CancellationToken, type FlowAggregatorOptions, type FlowPiece } from './core';
+import { FlowLineParser, FlowPieceBuilder, NEVER_CANCELLED, flowFormatOf, remapFlows, type AggregatedFlows, type CancellationToken, type FlowAggregatorOptions, type FlowPiece, type StoredFlowPiece } from './core';
 
 /**
  * Reading flow files (Hubble's `hubble observe -o json`, the generic JSON lines and CSV of
@@ -21,6 +21,12 @@ export interface FlowFile {
 }
 
 export interface FlowFilesResult extends AggregatedFlows {
+  /**
+   * What was read, before pods are mapped to workloads: the result again for another inventory
+   * (remapFlows), without reading the files again. Its size follows the distinct endpoints and
+   * connections, not the lines.
+   */
+  readonly pieces: readonly StoredFlowPiece[];
   /** files that could not be read, with the error's code or message */
   readonly unreadable: readonly { readonly file: string; readonly error: string }[];
   readonly files: number;
@@ -104,12 +110,15 @@ export class LineSplitter {
   }
 }
 
-function splitterFor(aggregator: FlowAggregator, file: FlowFile): LineSplitter {
+/** A whole file read on this thread as one piece: the builder and the splitter feeding it. */
+function wholeFileReader(options: FlowAggregatorOptions, file: FlowFile): { builder: FlowPieceBuilder; splitter: LineSplitter } {
+  const builder = new FlowPieceBuilder(options.maxProblems, options.maxExamples);
   const parser = new FlowLineParser(file.path);
-  return new LineSplitter(
-    (text, number) => aggregator.addLine(file.name, number, parser.line(text)),
-    (number) => aggregator.problem(file.name, number, overlongMessage()),
+  const splitter = new LineSplitter(
+    (text, number) => builder.addLine(number, parser.line(text)),
+    (number) => builder.problem(number, overlongMessage()),
   );
+  return { builder, splitter };
 }
 
 function overlongMessage(): string {
@@ -270,11 +279,11 @@ function pieceOf(message: FlowWorkerMessage): FlowPiece {
   return message.piece;
 }
 
-/** Folds the pieces of `file` into the aggregator, in order. */
-function addPieces(aggregator: FlowAggregator, file: FlowFile, pieces: readonly FlowPiece[]): void {
+/** The pieces of `file` in order, each with the file line it starts at. */
+function storePieces(stored: StoredFlowPiece[], file: FlowFile, pieces: readonly FlowPiece[]): void {
   let firstLine = 1;
   for (const piece of pieces) {
-    aggregator.addPiece(file.name, firstLine, piece);
+    stored.push({ file: file.name, firstLine, piece });
     firstLine += piece.lineCount;
   }
 }
@@ -344,18 +353,18 @@ function readPiecesAsync(tasks: readonly PieceTask[], script: string, token: Can
 
 /** Reads the files one after the other on this thread (the CLI's way); large JSON-lines files in pieces on `threads`. */
 export function readFlowFilesSync(files: readonly FlowFile[], options: FlowAggregatorOptions = {}, threads?: FlowThreads): FlowFilesResult {
-  const aggregator = new FlowAggregator(options);
+  const stored: StoredFlowPiece[] = [];
   const unreadable: { file: string; error: string }[] = [];
   const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
   for (const file of files) {
     try {
       const tasks = planPieces(file, threads, options);
       if (tasks && threads) {
-        addPieces(aggregator, file, readPiecesSync(tasks, threads.script));
+        storePieces(stored, file, readPiecesSync(tasks, threads.script));
         continue;
       }
     } catch {
-      // unreadable here, or a thread failed before anything was added: read it the plain way, which says why
+      // unreadable here, or a thread failed before anything was kept: read it the plain way, which says why
     }
     let fd: number;
     try {
@@ -364,7 +373,7 @@ export function readFlowFilesSync(files: readonly FlowFile[], options: FlowAggre
       unreadable.push({ file: file.name, error: errorText(error) });
       continue;
     }
-    const splitter = splitterFor(aggregator, file);
+    const { builder, splitter } = wholeFileReader(options, file);
     try {
       for (;;) {
         const n = readSync(fd, buffer, 0, CHUNK_BYTES, null);
@@ -378,8 +387,10 @@ export function readFlowFilesSync(files: readonly FlowFile[], options: FlowAggre
     } finally {
       closeSync(fd);
     }
+    builder.countLines(splitter.lineCount);
+    storePieces(stored, file, [builder.result()]);
   }
-  return { ...aggregator.result(), unreadable, files: files.length };
+  return { ...remapFlows(stored, options), pieces: stored, unreadable, files: files.length };
 }
 
 /**
@@ -388,7 +399,7 @@ export function readFlowFilesSync(files: readonly FlowFile[], options: FlowAggre
  * pieces), with what was read so far.
  */
 export async function readFlowFiles(files: readonly FlowFile[], options: FlowAggregatorOptions = {}, token: CancellationToken = NEVER_CANCELLED, threads?: FlowThreads): Promise<FlowFilesResult> {
-  const aggregator = new FlowAggregator(options);
+  const stored: StoredFlowPiece[] = [];
   const unreadable: { file: string; error: string }[] = [];
   const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
   for (const file of files) {
@@ -398,7 +409,7 @@ export async function readFlowFiles(files: readonly FlowFile[], options: FlowAgg
       if (tasks && threads) {
         const pieces = await readPiecesAsync(tasks, threads.script, token);
         if (!pieces) break;
-        addPieces(aggregator, file, pieces);
+        storePieces(stored, file, pieces);
         continue;
       }
     } catch {
@@ -411,7 +422,7 @@ export async function readFlowFiles(files: readonly FlowFile[], options: FlowAgg
       unreadable.push({ file: file.name, error: errorText(error) });
       continue;
     }
-    const splitter = splitterFor(aggregator, file);
+    const { builder, splitter } = wholeFileReader(options, file);
     try {
       for (;;) {
         if (token.isCancellationRequested) break;
@@ -425,6 +436,8 @@ export async function readFlowFiles(files: readonly FlowFile[], options: FlowAgg
     } finally {
       await handle.close();
     }
+    builder.countLines(splitter.lineCount);
+    storePieces(stored, file, [builder.result()]);
   }
-  return { ...aggregator.result(), unreadable, files: files.length };
+  return { ...remapFlows(stored, options), pieces: stored, unreadable, files: files.length };
 }

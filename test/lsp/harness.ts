@@ -32,6 +32,8 @@ export class LspHarness {
   readonly client: ProtocolConnection;
   settings: (scopeUri: string | undefined, section: string | undefined) => unknown = () => ({});
   refreshes = 0;
+  /** the server's window/logMessage lines, in order */
+  readonly logs: string[] = [];
   readonly ready: Promise<ServerStatusParams>;
   private versions = new Map<string, number>();
 
@@ -44,6 +46,9 @@ export class LspHarness {
     client.onRequest(ConfigurationRequest.type, (params) => params.items.map((item) => this.settings(item.scopeUri, item.section)));
     client.onRequest(DiagnosticRefreshRequest.type, () => {
       this.refreshes++;
+    });
+    client.onNotification('window/logMessage', (params: { message: string }) => {
+      this.logs.push(params.message);
     });
   }
 

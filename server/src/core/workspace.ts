@@ -12,6 +12,7 @@ import { ALL_RULES } from './model/ruleCatalog';
 import { GUARDRAIL_RULES } from './rules/registry';
 import { inClusterMessage, withClusterObjects, type ClusterObjects, type InventorySourceMode } from './inventory/clusterObjects';
 import type { ObservedFlows } from './flows/check';
+import { remapFlows, type StoredFlowPiece } from './flows/aggregate';
 
 /** The rules run per namespace scope; the observed-flow rules always run over the whole workspace. */
 const SCOPED_RULES = GUARDRAIL_RULES.filter((r) => !r.requiresFlows);
@@ -42,6 +43,15 @@ export class WorkspaceAnalysis {
   private readonly changedFiles = new Map<string, InventoryContribution | undefined>();
   /** traffic observed in the cluster, for the observed-flow rules and the coverage summary */
   private observedFlows: ObservedFlows | undefined;
+  /**
+   * The flow files as read, when given so (setFlowPieces): the observed flows are then mapped to
+   * this workspace's workloads again after an edit changes the workloads (a Deployment added,
+   * relabelled, removed), without reading the files again. `flowsStale` says a mapping is due;
+   * `flowChangedFiles` holds, as changedFiles does, the contributions before the changes since.
+   */
+  private flowPieces: readonly StoredFlowPiece[] | undefined;
+  private flowsStale = false;
+  private readonly flowChangedFiles = new Map<string, InventoryContribution | undefined>();
   /** the observed-flow rules' findings, and what they were computed from */
   private flowFindings: { readonly inventory: Inventory; readonly flows: ObservedFlows; readonly config: GuardrailConfig; readonly findings: readonly WorkspaceFinding[] } | undefined;
   /** per file: the findings returned last time and what they were made from */
@@ -63,6 +73,7 @@ export class WorkspaceAnalysis {
     this.inventoryCache = undefined;
     this.workspaceInventoryCache = undefined;
     this.guardrails = undefined;
+    this.flowsStale = true;
   }
 
   /**
@@ -75,6 +86,7 @@ export class WorkspaceAnalysis {
     this.cluster = next;
     this.inventoryCache = undefined;
     this.guardrails = undefined;
+    this.flowsStale = true;
   }
 
   /** Whether cluster objects take part in the inventory now. */
@@ -85,17 +97,45 @@ export class WorkspaceAnalysis {
   /** Remembers a file's contribution before its first change since the last findings(). */
   private changing(file: string): void {
     if (!this.changedFiles.has(file)) this.changedFiles.set(file, this.files.get(file)?.contribution);
+    if (this.flowPieces && !this.flowChangedFiles.has(file)) this.flowChangedFiles.set(file, this.files.get(file)?.contribution);
     this.inventoryCache = undefined;
     this.workspaceInventoryCache = undefined;
   }
 
-  /** Loads (or, with undefined, unloads) observed flows: the observed-flow rules check them. */
+  /** Loads (or, with undefined, unloads) observed flows, mapped once and for all: the observed-flow rules check them. */
   setFlows(flows: ObservedFlows | undefined): void {
     this.observedFlows = flows;
+    this.flowPieces = undefined;
+    this.flowChangedFiles.clear();
     this.flowFindings = undefined;
   }
 
+  /**
+   * Loads observed flows as read from their files (flowFiles.ts' `pieces`), mapped to this
+   * workspace's workloads now and again whenever the workloads change.
+   */
+  setFlowPieces(pieces: readonly StoredFlowPiece[]): void {
+    this.flowPieces = pieces;
+    this.flowsStale = true;
+    this.flowChangedFiles.clear();
+    this.flowFindings = undefined;
+  }
+
+  /** The observed flows, mapped to the current workloads. */
   flows(): ObservedFlows | undefined {
+    const pieces = this.flowPieces;
+    if (!pieces) return this.observedFlows;
+    const inventory = this.inventory();
+    for (const [file, before] of this.flowChangedFiles) {
+      const after = this.files.get(file)?.contribution;
+      if (!before && !after) continue;
+      if (!before || !after || workloadsView(before) !== workloadsView(after)) this.flowsStale = true;
+    }
+    this.flowChangedFiles.clear();
+    if (this.flowsStale || !this.observedFlows) {
+      this.observedFlows = { flows: remapFlows(pieces, { inventory }).flows };
+      this.flowsStale = false;
+    }
     return this.observedFlows;
   }
 
@@ -178,7 +218,7 @@ export class WorkspaceAnalysis {
 
   /** The per-namespace coverage summary of this workspace. */
   coverage(): CoverageReport {
-    return coverage(this.inventory(), this.config, this.observedFlows);
+    return coverage(this.inventory(), this.config, this.flows());
   }
 
   /** Findings of every file: its own (validation) and the guardrails placed in it. */
@@ -247,7 +287,7 @@ export class WorkspaceAnalysis {
 
   /** The observed-flow rules' findings: re-run when the inventory, the flows or the configuration change. */
   private observedFlowFindings(token: CancellationToken): readonly WorkspaceFinding[] {
-    const flows = this.observedFlows;
+    const flows = this.flows();
     if (!flows) return [];
     const inventory = this.inventory();
     const last = this.flowFindings;

@@ -205,7 +205,8 @@ export class WorkspaceIndex {
     for (const p of result.problems.slice(0, 20)) log.info(`Observed flows: ${p.file}:${p.line}: skipped: ${p.message}`);
     const c = result.counts;
     log.info(`Observed flows: ${c.records} records (${c.observations} observations) in ${result.files} file(s) -> ${c.flows} distinct flows; ${c.malformed} malformed line(s)`);
-    folder.analysis.setFlows({ flows: result.flows });
+    // kept as read: mapped to the folder's workloads again when an edit changes them
+    folder.analysis.setFlowPieces(result.pieces);
     return true;
   }
 

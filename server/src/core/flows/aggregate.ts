@@ -426,6 +426,24 @@ export class FlowAggregator {
   }
 }
 
+/** A piece of a flow file as read (pieces.ts), with where it is in which file. */
+export interface StoredFlowPiece {
+  readonly file: string;
+  readonly firstLine: number;
+  readonly piece: FlowPiece;
+}
+
+/**
+ * The aggregated flows of pieces read before, pods mapped to `options.inventory`'s workloads: the
+ * same as reading their files again with that inventory (after the manifests changed), without
+ * reading them.
+ */
+export function remapFlows(pieces: readonly StoredFlowPiece[], options: FlowAggregatorOptions = {}): AggregatedFlows {
+  const aggregator = new FlowAggregator(options);
+  for (const p of pieces) aggregator.addPiece(p.file, p.firstLine, p.piece);
+  return aggregator.result();
+}
+
 function keyOf(flow: FlowState): string {
   return `${flow.source}\u0001${flow.destination}\u0001${flow.protocol}\u0001${flow.port}`;
 }

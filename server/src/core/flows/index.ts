@@ -2,10 +2,10 @@
 export type { AggregatedFlow, FlowDirection, FlowEndpoint, FlowInputProblem, FlowRecord, FlowVerdict, ObservedEndpoint } from './model';
 export { CSV_COLUMNS, CsvFlowReader, FlowLineParser, flowFormatOf, parseEndpointText, parseGenericFlow, parseHubbleFlow, parseJsonFlowLine, parseTime, splitCsvLine } from './readers';
 export type { FlowFileFormat, LineOutcome, SkipReason } from './readers';
-export { FlowAggregator, describeFlow, flowEndpointId } from './aggregate';
+export { FlowAggregator, describeFlow, flowEndpointId, remapFlows } from './aggregate';
 export { FlowPieceBuilder } from './pieces';
 export type { FlowPiece, PieceFlow } from './pieces';
-export type { AggregatedFlows, FlowAggregatorOptions, FlowCounts } from './aggregate';
+export type { AggregatedFlows, FlowAggregatorOptions, FlowCounts, StoredFlowPiece } from './aggregate';
 export { isStableLabel, ownerCandidates, podOwner, stableLabels } from './podOwners';
 export type { PodOwner } from './podOwners';
 export { checkFlows, checkObservedFlows, findFlowEndpoint, judgeFlows } from './check';
