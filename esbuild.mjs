@@ -1,6 +1,7 @@
 // One bundle per entry: dist/extension.js (client), dist/serverMain.js (language server) with
-// dist/kubernetes.js (loaded by it on demand), dist/cli.js; and dist/server.js, the server's small
-// entry that turns Node's compile cache on before it loads dist/serverMain.js (compileCache.ts).
+// dist/kubernetes.js (loaded by it on demand), dist/cliMain.js; and dist/server.js and dist/cli.js,
+// small entries that turn Node's compile cache on before they load dist/serverMain.js and
+// dist/cliMain.js (compileCache.ts).
 // `node esbuild.mjs --production` minifies and drops sourcemaps (for the .vsix).
 import { build } from 'esbuild';
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
@@ -74,13 +75,13 @@ await Promise.all([
   build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }),
   build({ ...common, plugins: [...common.plugins, kubernetesClientApart, oneLspProtocol], entryPoints: ['server/src/serverMain.ts'], outfile: 'dist/serverMain.js' }),
   build({ ...common, entryPoints: ['server/src/serverBoot.ts'], outfile: 'dist/server.js', external: ['./serverMain.js'], banner: { js: '#!/usr/bin/env node' } }),
+  build({ ...common, entryPoints: ['server/src/cli/cliBoot.ts'], outfile: 'dist/cli.js', external: ['./cliMain.js'], banner: { js: '#!/usr/bin/env node' } }),
   build({ ...common, entryPoints: ['server/src/cluster/kubernetesClient.ts'], outfile: 'dist/kubernetes.js' }),
   build({
     ...common,
     plugins: [...common.plugins, kubernetesClientApart, oneLspProtocol],
     entryPoints: ['server/src/cli/cliMain.ts'],
-    outfile: 'dist/cli.js',
-    banner: { js: '#!/usr/bin/env node' },
+    outfile: 'dist/cliMain.js',
     // the HTML report inlines cytoscape's browser bundle (server/src/report/cytoscapeSource.ts)
     define: { ...common.define, __NETPOL_CYTOSCAPE_SOURCE__: JSON.stringify(readFileSync(createRequire(import.meta.url).resolve('cytoscape/dist/cytoscape.min.js'), 'utf8')) },
   }),

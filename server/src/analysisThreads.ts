@@ -10,7 +10,7 @@ import { receiveObjects, transferObjects, type TransferredObject } from './core/
  *
  * Each file's own analysis (decode, YAML, validation) is independent of the others, and it is
  * most of a cold check's time; the guardrails then run once over the whole inventory. The workers
- * run the same bundle as the process (dist/cli.js or dist/server.js: each entry starts
+ * run the same bundle as the process (dist/cliMain.js or dist/serverMain.js: each entry starts
  * runAnalysisWorker when isAnalysisWorker(workerData)), read their slice of the files and send
  * back each file's text, findings and objects as plain data (transferObjects), in order. The CLI
  * waits for them synchronously (Atomics.wait on `signal`); the server must not block its event

@@ -136,7 +136,7 @@ function errorText(error: unknown): string {
  * one piece per thread, each piece is read and parsed apart (core/flows/pieces.ts) and the pieces
  * are folded into the aggregator in file order, which gives exactly what reading every line here
  * gives. Parsing JSON is most of the time, and it is what the threads share. The workers run the
- * process's own bundle (`script`: dist/cli.js or dist/serverMain.js, whose entries start
+ * process's own bundle (`script`: dist/cliMain.js or dist/serverMain.js, whose entries start
  * runFlowWorker when isFlowWorker(workerData)).
  */
 export interface FlowThreads {

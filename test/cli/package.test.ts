@@ -12,9 +12,9 @@ describe('packaging', () => {
     assert.equal(r.status, 0, r.stderr);
     const files = r.stdout.trim().split('\n').sort();
     for (const file of files) {
-      assert.match(file, /^(dist\/(extension|server|serverMain|kubernetes|cli|cytoscape\.min)\.js|schemas\/[\w.-]+\.json|snippets\/.*|images\/icon\.png|package\.json|README\.md|CHANGELOG\.md|LICENSE)$/, `unexpected file in the package: ${file}`);
+      assert.match(file, /^(dist\/(extension|server|serverMain|kubernetes|cli|cliMain|cytoscape\.min)\.js|schemas\/[\w.-]+\.json|snippets\/.*|images\/icon\.png|package\.json|README\.md|CHANGELOG\.md|LICENSE)$/, `unexpected file in the package: ${file}`);
     }
-    for (const required of ['dist/extension.js', 'dist/server.js', 'dist/serverMain.js', 'dist/kubernetes.js', 'dist/cli.js', 'dist/cytoscape.min.js', 'package.json', 'images/icon.png', 'LICENSE']) {
+    for (const required of ['dist/extension.js', 'dist/server.js', 'dist/serverMain.js', 'dist/kubernetes.js', 'dist/cli.js', 'dist/cliMain.js', 'dist/cytoscape.min.js', 'package.json', 'images/icon.png', 'LICENSE']) {
       assert.ok(files.includes(required), `the package lacks ${required}`);
     }
   });

@@ -3,7 +3,8 @@ import { isAnalysisWorker, runAnalysisWorker } from '../analysisThreads';
 import { isFlowWorker, runFlowWorker } from '../flowFiles';
 import { readStdinSync, runCli } from './main';
 
-// Entry of dist/cli.js (the `netpol-guardrails` bin), and of its analysis threads (loadFiles.ts).
+// The CLI's bundle, dist/cliMain.js, loaded by dist/cli.js (cliBoot.ts; the `netpol-guardrails` bin),
+// and the entry of its analysis and flow threads (loadFiles.ts, flowFiles.ts).
 if (!isMainThread && isAnalysisWorker(workerData)) {
   runAnalysisWorker(workerData);
 } else if (!isMainThread && isFlowWorker(workerData)) {

@@ -10,7 +10,7 @@ export { PARALLEL_MIN_FILES, defaultJobs };
  * machinery is shared with the language server: ../analysisThreads.ts).
  *
  * The files are split by size between this thread and `jobs - 1` worker threads running the same
- * bundle (dist/cli.js, see cliMain.ts). `check` stays synchronous: this thread blocks on a shared
+ * bundle (dist/cliMain.js, see cliMain.ts). `check` stays synchronous: this thread blocks on a shared
  * counter the workers bump after each message (Atomics.wait) and takes the messages with
  * receiveMessageOnPort. The result is the same as one thread's, file by file, in input order
  * (test/cli/parallel.test.ts compares them).

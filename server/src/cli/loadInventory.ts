@@ -17,7 +17,7 @@ export interface LoadedInventory {
 /** How many threads read and analyse the files (see loadFiles.ts); one when not given. */
 export interface LoadThreads {
   readonly jobs: number;
-  /** the script analysis threads run (dist/cli.js); without it everything runs on this thread */
+  /** the script analysis threads run (dist/cliMain.js); without it everything runs on this thread */
   readonly workerScript: string | undefined;
 }
 

@@ -67,7 +67,7 @@ export interface CliIO {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
   readonly readStdin: () => Uint8Array;
-  /** the script analysis threads run (dist/cli.js itself); without it everything runs on one thread */
+  /** the script analysis threads run (dist/cliMain.js, its bundle); without it everything runs on one thread */
   readonly workerScript?: string | undefined;
 }
 

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** Inlined by esbuild's `define` in dist/cli.js (esbuild.mjs); unbundled runs (tsx) read node_modules. */
+/** Inlined by esbuild's `define` in dist/cliMain.js (esbuild.mjs); unbundled runs (tsx) read node_modules. */
 declare const __NETPOL_CYTOSCAPE_SOURCE__: string | undefined;
 
 let cached: string | undefined;
