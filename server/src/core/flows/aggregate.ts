@@ -1,10 +1,10 @@
-import type { Inventory, Protocol } from '../inventory/model';
+import type { Inventory } from '../inventory/model';
 import { workloadEndpoints, type WorkloadEndpoint } from '../reachability/endpoints';
 import type { Labels } from '../selectors/labelSelector';
 import type { AggregatedFlow, FlowEndpoint, FlowInputProblem, FlowRecord, ObservedEndpoint } from './model';
 import { ownerCandidates, podOwner, stableLabels } from './podOwners';
 import type { LineOutcome, SkipReason } from './readers';
-import { normaliseAddress, observedIdentity, type FlowPiece } from './pieces';
+import { addTally, countRecord, normaliseAddress, observedIdentity, type FlowPiece, type FlowTally } from './pieces';
 
 /**
  * Aggregation of flow records into one AggregatedFlow per (source endpoint, destination endpoint,
@@ -66,16 +66,9 @@ interface EndpointState {
   labels: Labels | undefined;
 }
 
-interface FlowState {
+interface FlowState extends FlowTally {
   source: string;
   destination: string;
-  readonly protocol: Protocol;
-  readonly port: number;
-  forwarded: number;
-  dropped: number;
-  unknown: number;
-  firstSeen: number | undefined;
-  lastSeen: number | undefined;
   examples: { readonly file: string; readonly line: number }[];
 }
 
@@ -207,9 +200,7 @@ export class FlowAggregator {
       flow = { source, destination, protocol: record.protocol, port: record.port, forwarded: 0, dropped: 0, unknown: 0, firstSeen: undefined, lastSeen: undefined, examples: [] };
       this.flows.set(key, flow);
     }
-    flow[record.verdict] += record.count;
-    if (record.firstSeen !== undefined && (flow.firstSeen === undefined || record.firstSeen < flow.firstSeen)) flow.firstSeen = record.firstSeen;
-    if (record.lastSeen !== undefined && (flow.lastSeen === undefined || record.lastSeen > flow.lastSeen)) flow.lastSeen = record.lastSeen;
+    countRecord(flow, record);
     if (flow.examples.length < this.maxExamples) flow.examples.push({ file, line });
   }
 
@@ -281,11 +272,7 @@ export class FlowAggregator {
         flow = { source, destination, protocol: f.protocol, port: f.port, forwarded: 0, dropped: 0, unknown: 0, firstSeen: undefined, lastSeen: undefined, examples: [] };
         this.flows.set(key, flow);
       }
-      flow.forwarded += f.forwarded;
-      flow.dropped += f.dropped;
-      flow.unknown += f.unknown;
-      if (f.firstSeen !== undefined && (flow.firstSeen === undefined || f.firstSeen < flow.firstSeen)) flow.firstSeen = f.firstSeen;
-      if (f.lastSeen !== undefined && (flow.lastSeen === undefined || f.lastSeen > flow.lastSeen)) flow.lastSeen = f.lastSeen;
+      addTally(flow, f);
       const lines = examples.get(flow);
       if (lines) lines.push(...f.examples);
       else examples.set(flow, [...f.examples]);
@@ -373,11 +360,7 @@ export class FlowAggregator {
         merged.set(key, { ...flow, source, destination, examples: [...flow.examples] });
         continue;
       }
-      into.forwarded += flow.forwarded;
-      into.dropped += flow.dropped;
-      into.unknown += flow.unknown;
-      if (flow.firstSeen !== undefined && (into.firstSeen === undefined || flow.firstSeen < into.firstSeen)) into.firstSeen = flow.firstSeen;
-      if (flow.lastSeen !== undefined && (into.lastSeen === undefined || flow.lastSeen > into.lastSeen)) into.lastSeen = flow.lastSeen;
+      addTally(into, flow);
       for (const example of flow.examples) if (into.examples.length < this.maxExamples) into.examples.push(example);
     }
     const flows: AggregatedFlow[] = [];

@@ -42,10 +42,8 @@ export interface FlowPiece {
   readonly lineCount: number;
 }
 
-export interface PieceFlow {
-  /** endpoint indexes */
-  readonly source: number;
-  readonly destination: number;
+/** A connection's observations by verdict and time range, as a piece and the aggregator count them. */
+export interface FlowTally {
   readonly protocol: FlowRecord['protocol'];
   readonly port: number;
   forwarded: number;
@@ -53,8 +51,33 @@ export interface PieceFlow {
   unknown: number;
   firstSeen: number | undefined;
   lastSeen: number | undefined;
+}
+
+export interface PieceFlow extends FlowTally {
+  /** endpoint indexes */
+  readonly source: number;
+  readonly destination: number;
   /** the first example lines, ascending, relative to the piece */
   readonly examples: number[];
+}
+
+/** What a record adds to its flow's tally. */
+export function countRecord(flow: FlowTally, record: FlowRecord): void {
+  flow[record.verdict] += record.count;
+  widenTimes(flow, record.firstSeen, record.lastSeen);
+}
+
+/** What another tally of the same connection adds to this one. */
+export function addTally(flow: FlowTally, other: FlowTally): void {
+  flow.forwarded += other.forwarded;
+  flow.dropped += other.dropped;
+  flow.unknown += other.unknown;
+  widenTimes(flow, other.firstSeen, other.lastSeen);
+}
+
+function widenTimes(flow: FlowTally, firstSeen: number | undefined, lastSeen: number | undefined): void {
+  if (firstSeen !== undefined && (flow.firstSeen === undefined || firstSeen < flow.firstSeen)) flow.firstSeen = firstSeen;
+  if (lastSeen !== undefined && (flow.lastSeen === undefined || lastSeen > flow.lastSeen)) flow.lastSeen = lastSeen;
 }
 
 /** An address in its canonical text (RFC 5952 for IPv6; IPv4-mapped IPv6 as IPv4); undefined when it is not one. */
@@ -121,9 +144,7 @@ export class FlowPieceBuilder {
       flow = { source, destination, protocol: record.protocol, port: record.port, forwarded: 0, dropped: 0, unknown: 0, firstSeen: undefined, lastSeen: undefined, examples: [] };
       this.flows.set(key, flow);
     }
-    flow[record.verdict] += record.count;
-    if (record.firstSeen !== undefined && (flow.firstSeen === undefined || record.firstSeen < flow.firstSeen)) flow.firstSeen = record.firstSeen;
-    if (record.lastSeen !== undefined && (flow.lastSeen === undefined || record.lastSeen > flow.lastSeen)) flow.lastSeen = record.lastSeen;
+    countRecord(flow, record);
     if (flow.examples.length < this.maxExamples) flow.examples.push(line);
   }
 
