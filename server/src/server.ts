@@ -143,6 +143,8 @@ export function startServer(connection: Connection, startedAt: number = performa
         compileCache: compileCacheDirectory(),
       },
     });
+    // what the start compiled, on disk at once (a window closed soon after still leaves it for the next start)
+    setImmediate(flushCompileCache);
     if (canWatchDynamically) {
       background(
         'Registering file watchers',
